@@ -1,0 +1,2 @@
+export * from './service-urls.ts';
+export * from './isolated-names.ts';
