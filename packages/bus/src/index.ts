@@ -1,0 +1,22 @@
+export { connectBus, type Bus, type ConnectBusOptions } from './connection/bus-connection.ts';
+export { EVENT_HEADERS, EventValidationError, validateEvent, type KnownEvent } from './publish/event-publisher.ts';
+export { provisionTopology, TopologyConflictError, type ProvisionOptions } from './topology/topology-provisioner.ts';
+export { DUPLICATE_WINDOW_MS, type ConsumerOverride, type ConsumerOverrides } from './topology/topology-config.ts';
+export {
+  consume,
+  type ConsumeOptions,
+  type ConsumerHandle,
+  type DeliveryContext,
+  type EventHandler,
+} from './consume/event-consumer.ts';
+export { PermanentError, TransientError } from './consume/consume-errors.ts';
+export { exponentialBackoff, type BackoffFn } from './consume/backoff.ts';
+export { announceService, type AnnounceInfo, type ServiceAnnouncement } from './discovery/service-announcer.ts';
+export { listInstances, type ListInstancesOptions } from './discovery/instance-lister.ts';
+export {
+  openSettings,
+  putSetting,
+  SettingRefusedError,
+  SETTINGS_HISTORY,
+  type SettingsStore,
+} from './settings/settings-store.ts';
