@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectBus, listInstances, type Bus } from '@tonearm/bus';
+import { createLogger } from '@tonearm/runtime';
+import { isolatedNamespace, repositoryRoot, serviceUrls, startChildService, type ChildService } from '@tonearm/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const { version } = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')) as { version: string };
+const namespace = isolatedNamespace('identity');
+let sut: ChildService;
+let bus: Bus;
+
+beforeAll(async () => {
+  bus = await connectBus({
+    url: serviceUrls().natsUrl,
+    namespace,
+    name: 'identity-test',
+    logger: createLogger({ service: 'identity-test', instanceId: 'test', level: 'silent' }),
+  });
+  // Always compile: a stale dist/ would test yesterday's code.
+  execFileSync(process.execPath, [join(repositoryRoot, 'node_modules/.bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: appDir,
+    stdio: 'pipe',
+  });
+});
+
+afterAll(async () => {
+  await sut?.stop('SIGKILL');
+  if (!bus) return;
+  const streams = [...bus.topology.streams.map((stream) => stream.name), `KV_${bus.topology.settingsBucket}`];
+  for (const stream of streams) await bus.jsm.streams.delete(stream).catch(() => false);
+  await bus.close();
+});
+
+describe('identity service', () => {
+  it('starts from dist/main.js and reports its Nest application context ok on /healthz', async () => {
+    sut = await startChildService({ app: 'identity', env: { BUS_NAMESPACE: namespace, LOG_LEVEL: 'info' } });
+
+    const response = await fetch(`${sut.opsUrl}/healthz`);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      checks: { nest: { status: 'ok' }, bus: { status: 'ok' } },
+    });
+  });
+
+  it('announces itself on the bus with its version and ops URL', async () => {
+    const instances = await listInstances(bus, { name: 'identity' });
+
+    expect(instances).toEqual([
+      expect.objectContaining({
+        name: 'identity',
+        version,
+        metadata: expect.objectContaining({ namespace, opsUrl: sut.opsUrl }),
+      }),
+    ]);
+  });
+
+  it('serves Prometheus metrics naming the identity service', async () => {
+    const response = await fetch(`${sut.opsUrl}/metrics`);
+    const body = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const info = body.split('\n').find((line) => line.startsWith('tonearm_service_info{'));
+    expect(body).toMatch(/^# TYPE tonearm_service_info gauge$/m);
+    expect(info).toContain('service="identity"');
+    expect(info).toContain(`version="${version}"`);
+    expect(info).toMatch(/\} 1$/);
+  });
+
+  it('writes Nest start-up lines as JSON through the service logger', () => {
+    const lines = sut
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+    expect(lines).toContainEqual(expect.objectContaining({ service: 'identity', component: 'nest', level: 'info' }));
+    expect(sut.output()).not.toMatch(/\[Nest\]/);
+  });
+
+  it('closes the Nest context and exits 0 on SIGTERM', async () => {
+    const code = await sut.stop('SIGTERM');
+
+    expect(code).toBe(0);
+    expect(sut.output()).toMatch(/"clean":true[^\n]*"msg":"stopped"/);
+  });
+});
+
+describe('identity configuration', () => {
+  it('refuses to start with an invalid variable and names it', async () => {
+    const start = startChildService({
+      app: 'identity',
+      env: { BUS_NAMESPACE: 'Not A Namespace' },
+      readyTimeoutMs: 20_000,
+    });
+
+    await expect(start).rejects.toThrow(/exited with code 78[\s\S]*BUS_NAMESPACE/);
+  });
+});
