@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['{apps,packages}/*/{src,test}/**/*.integration.test.ts'],
+          include: ['{apps,packages}/*/{src,test}/**/*.integration.test.ts', 'test/**/*.integration.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup: ['packages/testing/src/global-setup.ts'],
           testTimeout: 60_000,

@@ -18,7 +18,10 @@ export class ConfigError extends Error {
  * @example
  * const env = loadEnv({ OPS_PORT: z.coerce.number().int().default(9102) });
  */
-export function loadEnv<S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+export function loadEnv<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
   const present = Object.fromEntries(
     Object.keys(shape).flatMap((name) => (env[name] === undefined || env[name] === '' ? [] : [[name, env[name]]])),
   );

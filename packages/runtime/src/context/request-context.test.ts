@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { childTraceparent, currentContext, newTraceparent, parseTraceparent, runWithContext } from './request-context.ts';
+import {
+  childTraceparent,
+  currentContext,
+  newTraceparent,
+  parseTraceparent,
+  runWithContext,
+} from './request-context.ts';
 
 describe('request context', () => {
   it('is visible inside the run, across awaits, and gone after', async () => {

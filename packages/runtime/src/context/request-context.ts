@@ -30,7 +30,9 @@ export function runWithContext<T>(context: RequestContext, fn: () => T): T {
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /** The parts of a valid W3C `traceparent` header, or undefined for anything else. */
-export function parseTraceparent(header: string | undefined): { traceId: string; spanId: string; flags: string } | undefined {
+export function parseTraceparent(
+  header: string | undefined,
+): { traceId: string; spanId: string; flags: string } | undefined {
   const match = header ? TRACEPARENT.exec(header) : null;
   if (!match || /^0+$/.test(match[1]!) || /^0+$/.test(match[2]!)) return undefined;
   return { traceId: match[1]!, spanId: match[2]!, flags: match[3]! };

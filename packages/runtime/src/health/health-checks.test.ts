@@ -3,7 +3,10 @@ import { runHealthChecks } from './health-checks.ts';
 
 describe('runHealthChecks', () => {
   it('is ok when every check is ok', async () => {
-    expect(await runHealthChecks({ a: () => ({ status: 'ok' }) })).toEqual({ status: 'ok', checks: { a: { status: 'ok' } } });
+    expect(await runHealthChecks({ a: () => ({ status: 'ok' }) })).toEqual({
+      status: 'ok',
+      checks: { a: { status: 'ok' } },
+    });
   });
 
   it('is failing when a check throws, with its message', async () => {

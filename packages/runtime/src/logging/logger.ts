@@ -35,7 +35,16 @@ export function createLogger(options: LoggerOptions): Logger {
         };
       },
       redact: {
-        paths: ['password', '*.password', 'token', '*.token', 'refreshToken', '*.refreshToken', 'authorization', '*.authorization'],
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'refreshToken',
+          '*.refreshToken',
+          'authorization',
+          '*.authorization',
+        ],
         censor: '[redacted]',
       },
     },

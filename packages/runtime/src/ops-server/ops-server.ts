@@ -47,7 +47,8 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     };
     answer().catch((error: unknown) => {
       options.logger.error({ err: error, path }, 'ops request failed');
-      if (!response.headersSent) send(500, JSON.stringify({ error: { code: 'internal', message: 'ops request failed' } }));
+      if (!response.headersSent)
+        send(500, JSON.stringify({ error: { code: 'internal', message: 'ops request failed' } }));
     });
   });
   server.keepAliveTimeout = 5_000;

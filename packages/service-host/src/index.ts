@@ -1,0 +1,3 @@
+export * from './start-service.ts';
+export * from './base-env.ts';
+export * from './shutdown-hooks.ts';
