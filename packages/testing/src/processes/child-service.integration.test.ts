@@ -58,9 +58,13 @@ describe('startChildService', () => {
     await expect(start).rejects.toThrow(/did not answer 200 within 500 ms \(last answer: 503/);
   });
 
-  it('rejects when the entry file does not exist', async () => {
-    const start = startChildService({ app: 'no-such-app' });
+  it('rejects when the file to run does not exist', async () => {
+    const start = startChildService({ app: 'fake', script: 'apps/fake/src/main.ts' });
 
-    await expect(start).rejects.toThrow(/no-such-app cannot start: .*apps\/no-such-app\/src\/main\.ts does not exist/);
+    await expect(start).rejects.toThrow(/fake cannot start: apps\/fake\/src\/main\.ts does not exist/);
+  });
+
+  it('rejects an app that is not in the repository', async () => {
+    await expect(startChildService({ app: 'no-such-app' })).rejects.toThrow(/apps\/no-such-app has no package\.json/);
   });
 });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { appEntry } from './app-entry.ts';
+import { appEntry, repositoryRoot } from './app-entry.ts';
 import { freePort } from './free-port.ts';
 import { waitForHealthy } from './wait-for-healthy.ts';
 
@@ -11,9 +11,9 @@ export interface ChildServiceOptions {
   app: string;
   /** Added to (and overriding) this process's environment; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
-  /** Another file to run instead of the app's entry (relative to `cwd`, or absolute). */
+  /** Another file to run instead of the app's start script's (relative to `cwd`, or absolute). */
   script?: string;
-  /** Working directory: the app's directory by default, the script's with `script`. */
+  /** Working directory: the app's directory by default, the script's with an absolute `script`. */
   cwd?: string;
   /** How long the app may take to answer 200 on `/healthz` (default 30 s). */
   readyTimeoutMs?: number;
@@ -48,12 +48,20 @@ const maxOutputChars = 1_000_000;
  * expect(await transcoder.stop('SIGTERM')).toBe(0);
  */
 export async function startChildService(options: ChildServiceOptions): Promise<ChildService> {
-  const entry = appEntry(options.app);
-  const cwd = options.cwd ?? (options.script && isAbsolute(options.script) ? dirname(options.script) : entry.cwd);
-  const script = resolve(cwd, options.script ?? entry.script);
+  const entry = options.script
+    ? {
+        cwd: isAbsolute(options.script) ? dirname(options.script) : repositoryRoot,
+        nodeOptions: [],
+        script: options.script,
+        args: [],
+      }
+    : appEntry(options.app);
+  const cwd = options.cwd ?? entry.cwd;
+  const script = resolve(cwd, entry.script);
   if (!existsSync(script)) {
-    const hint = !options.script && entry.built ? ` (build it first: npm run build -w @tonearm/${options.app})` : '';
-    throw new Error(`${options.app} cannot start: ${relative(process.cwd(), script)} does not exist${hint}`);
+    throw new Error(
+      `${options.app} cannot start: ${relative(repositoryRoot, script)} does not exist (not written yet, or not built: npm run build -w @tonearm/${options.app})`,
+    );
   }
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, OPS_HOST: '127.0.0.1', OPS_PORT: String(port) };
@@ -62,7 +70,7 @@ export async function startChildService(options: ChildServiceOptions): Promise<C
     else env[name] = value;
   }
   const opsUrl = `http://127.0.0.1:${env.OPS_PORT}`;
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...entry.nodeOptions, script, ...entry.args], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
