@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,15 @@ const namespace = isolatedNamespace('identity');
 let sut: ChildService;
 let bus: Bus;
 
+/** Runs a build tool of the repository in the app's directory, failing with its output. */
+function runTool(tool: string, args: string[]): void {
+  const result = spawnSync(process.execPath, [join(repositoryRoot, 'node_modules/.bin', tool), ...args], {
+    cwd: appDir,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+}
+
 beforeAll(async () => {
   bus = await connectBus({
     url: serviceUrls().natsUrl,
@@ -21,10 +30,7 @@ beforeAll(async () => {
     logger: createLogger({ service: 'identity-test', instanceId: 'test', level: 'silent' }),
   });
   // Always compile: a stale dist/ would test yesterday's code.
-  execFileSync(process.execPath, [join(repositoryRoot, 'node_modules/.bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: appDir,
-    stdio: 'pipe',
-  });
+  runTool('tsc', ['-p', 'tsconfig.build.json']);
 });
 
 afterAll(async () => {

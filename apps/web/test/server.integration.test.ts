@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,15 @@ const namespace = isolatedNamespace('web');
 let sut: ChildService;
 let bus: Bus;
 let webUrl: string;
+
+/** Runs a build tool of the repository in the app's directory, failing with its output. */
+function runTool(tool: string, args: string[]): void {
+  const result = spawnSync(process.execPath, [join(repositoryRoot, 'node_modules/.bin', tool), ...args], {
+    cwd: appDir,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+}
 
 /** Newest modification time of the files the vite build reads. */
 function newestSource(): number {
@@ -44,10 +53,7 @@ beforeAll(async () => {
   });
   // Only when missing or stale: another test may be serving this build/ right now.
   if (builtAt() < newestSource()) {
-    execFileSync(process.execPath, [join(repositoryRoot, 'node_modules/.bin/vite'), 'build'], {
-      cwd: appDir,
-      stdio: 'pipe',
-    });
+    runTool('vite', ['build']);
   }
 }, 120_000);
 
