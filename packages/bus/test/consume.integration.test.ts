@@ -181,6 +181,70 @@ describe(consume.name, () => {
     await vi.waitFor(async () => expect((await transcoderInfo(bus)).num_ack_pending).toBe(0), WAIT);
   });
 
+  it('retries a handler that throws an unexpected error, and acks once it succeeds', async () => {
+    const bus = await provisionedBus();
+    const counts: number[] = [];
+    track(
+      consume(
+        bus,
+        'transcoder',
+        async (_event, context) => {
+          counts.push(context.deliveryCount);
+          if (context.deliveryCount === 1) throw new Error('unexpected');
+        },
+        { backoffMs: () => 50 },
+      ),
+    );
+
+    await bus.publish('ingest.upload.completed.v1', { data: uploadCompletedData() });
+
+    await vi.waitFor(async () => expect((await transcoderInfo(bus)).ack_floor.stream_seq).toBe(1), WAIT);
+    expect(counts).toEqual([1, 2]);
+    expect(await deadLetters(bus)).toEqual([]);
+  });
+
+  it('keeps the message when its dead letter cannot be published', async () => {
+    const bus = await provisionedBus();
+    await bus.jsm.streams.delete(bus.topology.stream('ops').name);
+    const counts: number[] = [];
+    track(
+      consume(
+        bus,
+        'transcoder',
+        async (_event, context) => {
+          counts.push(context.deliveryCount);
+          throw new PermanentError('not audio');
+        },
+        { backoffMs: () => 50 },
+      ),
+    );
+
+    const { event } = await bus.publish('ingest.upload.completed.v1', { data: uploadCompletedData() });
+    await vi.waitFor(() => expect(counts.length).toBeGreaterThanOrEqual(2), WAIT);
+    await provisionTopology(bus);
+
+    await vi.waitFor(async () => expect(await deadLetters(bus)).toHaveLength(1), WAIT);
+    const [letter] = await deadLetters(bus);
+    expect(letter!.data).toMatchObject({ reason: 'permanent-failure', originalEventId: event.id });
+    expect(letter!.data.deliveries).toBeGreaterThanOrEqual(2);
+  });
+
+  it('waits for its consumer to be provisioned', async () => {
+    const bus = await connectTestBus('cons');
+    cleanups.push(() => removeNamespace(bus));
+    const handled: string[] = [];
+    track(
+      consume(bus, 'transcoder', async (event) => {
+        handled.push(event.id);
+      }),
+    );
+
+    await provisionTopology(bus);
+    const { event } = await bus.publish('ingest.upload.completed.v1', { data: uploadCompletedData() });
+
+    await vi.waitFor(() => expect(handled).toEqual([event.id]), WAIT);
+  });
+
   it('keeps a slow handler alive past the ack wait with heartbeats', async () => {
     const bus = await provisionedBus({ transcoder: { ackWaitMs: 1000 } });
     const deliveries: number[] = [];
