@@ -82,7 +82,10 @@ export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
   let connected = true;
   void watchStatus(nc, logger, (up) => (connected = up));
   const js = jetstream(nc);
-  const jsm = await jetstreamManager(nc);
+  const jsm = await jetstreamManager(nc).catch(async (err: unknown) => {
+    await nc.close();
+    throw err;
+  });
   const metrics = options.registry ? busMetrics(options.registry) : undefined;
   const deps = { js, topology, metrics };
   let closing: Promise<void> | undefined;
