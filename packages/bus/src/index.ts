@@ -20,3 +20,6 @@ export {
   SETTINGS_HISTORY,
   type SettingsStore,
 } from './settings/settings-store.ts';
+export { RpcError } from './rpc/rpc-error.ts';
+export { answerRpc, serveRpc, type RpcContext, type RpcHandler } from './rpc/rpc-server.ts';
+export { callRpc, type CallOptions } from './rpc/rpc-client.ts';

@@ -11,3 +11,4 @@ export * from './settings/runtime-settings.ts';
 export * from './api/api-error.ts';
 export * from './discovery/service-instance.ts';
 export * from './json-schema/event-json-schema.ts';
+export * from './rpc/rpc-definition.ts';

@@ -5,11 +5,13 @@ import {
   connectBus,
   openSettings,
   provisionTopology,
+  serveRpc,
   type Bus,
+  type RpcHandler,
   type ServiceAnnouncement,
   type SettingsStore,
 } from '@tonearm/bus';
-import type { InstanceHealth, ServiceName } from '@tonearm/contracts';
+import type { InstanceHealth, RpcDefinition, ServiceName } from '@tonearm/contracts';
 import {
   ConfigError,
   createLogger,
@@ -56,6 +58,8 @@ export interface RunningService<S extends z.ZodRawShape = z.ZodRawShape> {
   /** Runs every health check now: the bus, the service's own and those added later. */
   health(): Promise<InstanceHealth>;
   addHealthCheck(name: string, check: HealthCheck): void;
+  /** Answers an operation of this service on the bus; every instance shares the requests. */
+  serve<D extends RpcDefinition>(definition: D, handler: RpcHandler<D>): void;
   /** Registers work to finish on shutdown; hooks run last-registered first, before the bus drains. */
   onShutdown(hook: ShutdownHook): void;
   /** Stops the service: hooks, discovery, settings, bus, ops server. Exits the process when it owns it. */
@@ -195,6 +199,7 @@ export async function startService<S extends z.ZodRawShape = Record<never, never
       opsUrl: ops.url,
       health,
       addHealthCheck: (name, check) => void (checks[name] = check),
+      serve: (definition, handler) => serveRpc(connected, announcement!, definition, handler),
       onShutdown: (hook) => void hooks.push(hook),
       shutdown,
     };
