@@ -164,7 +164,7 @@ export function consume<K extends ConsumerKey>(
   }
 
   async function handle(msg: JsMsg, event: KnownEvent, attached: Attached, deliveryCount: number): Promise<Outcome> {
-    const eventLogger = logger.child({ correlationId: event.correlationId, eventId: event.id, eventType: event.type });
+    const eventLogger = logger.child({ eventId: event.id, eventType: event.type });
     const context: DeliveryContext = {
       subject: msg.subject,
       deliveryCount,
