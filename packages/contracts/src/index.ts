@@ -12,3 +12,4 @@ export * from './api/api-error.ts';
 export * from './discovery/service-instance.ts';
 export * from './json-schema/event-json-schema.ts';
 export * from './rpc/rpc-definition.ts';
+export * from './storage/object-keys.ts';

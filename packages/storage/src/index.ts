@@ -1,0 +1,2 @@
+export * from './storage-config.ts';
+export * from './object-store.ts';
