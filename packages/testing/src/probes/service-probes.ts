@@ -37,7 +37,7 @@ export async function probeNats(url: string, options: ProbeOptions = {}): Promis
   try {
     connection = await connect({ servers: url, timeout, reconnect: false, maxReconnectAttempts: 0 });
   } catch (error) {
-    return { ok: false, reason: `no NATS server answers (${reasonOf(error)})` };
+    return { ok: false, reason: `no NATS server answers: ${reasonOf(error)}` };
   }
   try {
     const reply = await connection.request('$JS.API.INFO', undefined, { timeout });
@@ -69,7 +69,7 @@ export async function probePostgres(url: string, options: ProbeOptions = {}): Pr
     await client.query('SELECT 1');
     return { ok: true };
   } catch (error) {
-    return { ok: false, reason: `Postgres does not answer (${reasonOf(error)})` };
+    return { ok: false, reason: reasonOf(error) };
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -98,7 +98,7 @@ export async function probeRedis(url: string, options: ProbeOptions = {}): Promi
     const answer = await client.ping();
     return answer === 'PONG' ? { ok: true } : { ok: false, reason: `Redis answered ${answer} to PING` };
   } catch (error) {
-    return { ok: false, reason: `Redis does not answer (${reasonOf(connectionError ?? error)})` };
+    return { ok: false, reason: reasonOf(connectionError ?? error) };
   } finally {
     client.disconnect();
   }

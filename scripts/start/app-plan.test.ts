@@ -1,0 +1,97 @@
+import type { ServiceName } from '@tonearm/contracts';
+import { describe, expect, it } from 'vitest';
+import { plannedPorts, planApps, serviceDatabases } from './app-plan.ts';
+import { readStartConfig } from './start-config.ts';
+
+const opsPorts: Record<ServiceName, number> = {
+  identity: 9101,
+  ingest: 9102,
+  transcoder: 9103,
+  catalog: 9104,
+  edge: 9105,
+  web: 9106,
+};
+const s3 = {
+  endpoint: 'http://127.0.0.1:9000',
+  region: 'us-east-1',
+  bucket: 'tonearm',
+  accessKeyId: 'S3RVER',
+  secretAccessKey: 'S3RVER',
+};
+
+describe('serviceDatabases', () => {
+  it('puts each service in a database of its own next to DATABASE_URL, to be created', () => {
+    const sut = serviceDatabases(readStartConfig({ DATABASE_URL: 'postgres://app:pw@db:5433/postgres' }));
+
+    expect(sut).toEqual({
+      identity: { url: 'postgres://app:pw@db:5433/tonearm_identity', create: true },
+      catalog: { url: 'postgres://app:pw@db:5433/tonearm_catalog', create: true },
+    });
+  });
+
+  it('uses a database URL given for the service as it is, without creating it', () => {
+    const sut = serviceDatabases(readStartConfig({ IDENTITY_DATABASE_URL: 'postgres://id@auth-db/users' }));
+
+    expect(sut.identity).toEqual({ url: 'postgres://id@auth-db/users', create: false });
+    expect(sut.catalog.create).toBe(true);
+  });
+});
+
+describe('planApps', () => {
+  const config = readStartConfig({});
+  const databases = serviceDatabases(config);
+
+  it('gives every app its own ops port and URL', () => {
+    const sut = planApps(['transcoder', 'edge'], config, { s3, databases, opsPorts });
+
+    expect(sut.map(({ app, opsUrl, env }) => [app, opsUrl, env.OPS_PORT])).toEqual([
+      ['transcoder', 'http://127.0.0.1:9103', '9103'],
+      ['edge', 'http://127.0.0.1:9105', '9105'],
+    ]);
+  });
+
+  it('passes the shared services and the S3 settings to every app', () => {
+    const [sut] = planApps(['ingest'], config, { s3, databases, opsPorts });
+
+    expect(sut!.env).toMatchObject({
+      NATS_URL: 'nats://127.0.0.1:4222',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_BUCKET: 'tonearm',
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      EDGE_PORT: '8080',
+      WEB_PORT: '3000',
+    });
+  });
+
+  it('gives a database URL only to the service that owns the database', () => {
+    const plans = planApps(['identity', 'catalog', 'edge'], config, { s3, databases, opsPorts });
+    const env = Object.fromEntries(plans.map((plan) => [plan.app, plan.env]));
+
+    expect(env.identity).toMatchObject({ IDENTITY_DATABASE_URL: databases.identity.url });
+    expect(env.identity).not.toHaveProperty('CATALOG_DATABASE_URL');
+    expect(env.catalog).toMatchObject({ CATALOG_DATABASE_URL: databases.catalog.url });
+    expect(env.edge).not.toHaveProperty('IDENTITY_DATABASE_URL');
+    expect(env.edge).not.toHaveProperty('CATALOG_DATABASE_URL');
+  });
+});
+
+describe('plannedPorts', () => {
+  it('lists the public ports, every ops port and the local S3 port', () => {
+    const config = readStartConfig({});
+
+    expect(plannedPorts(config, ['edge', 'web'], { opsPorts, localS3: true })).toEqual([
+      { port: 8080, owner: 'edge (EDGE_PORT)' },
+      { port: 3000, owner: 'web (WEB_PORT)' },
+      { port: 9105, owner: 'edge ops server' },
+      { port: 9106, owner: 'web ops server' },
+      { port: 9000, owner: 'local S3 (LOCAL_S3_PORT)' },
+    ]);
+  });
+
+  it('leaves out the local S3 port with an S3 of your own, and ports set to 0', () => {
+    const config = readStartConfig({ WEB_PORT: '0' });
+
+    expect(plannedPorts(config, [], { opsPorts, localS3: false })).toEqual([{ port: 8080, owner: 'edge (EDGE_PORT)' }]);
+  });
+});

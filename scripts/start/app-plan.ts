@@ -1,0 +1,98 @@
+import type { ServiceName } from '@tonearm/contracts';
+import { databaseUrlFor, type S3Settings } from '@tonearm/testing';
+import type { StartConfig } from './start-config.ts';
+
+/** The databases of the services that own data, and whether `npm start` should create them. */
+export interface ServiceDatabases {
+  identity: { url: string; create: boolean };
+  catalog: { url: string; create: boolean };
+}
+
+/** One app to spawn: its environment on top of this process's, and where its ops server answers. */
+export interface AppPlan {
+  app: ServiceName;
+  opsUrl: string;
+  env: Record<string, string>;
+}
+
+/** A port something of the platform binds, with the variable that sets it. */
+export interface PlannedPort {
+  port: number;
+  owner: string;
+}
+
+/**
+ * The database of each data-owning service: the URL given for it, or one named
+ * `tonearm_<service>` next to `DATABASE_URL` that `npm start` creates when missing.
+ *
+ * @example
+ * serviceDatabases(config).identity.url; // 'postgres://postgres@127.0.0.1:5432/tonearm_identity'
+ */
+export function serviceDatabases(config: StartConfig): ServiceDatabases {
+  const database = (given: string | undefined, name: string) =>
+    given ? { url: given, create: false } : { url: databaseUrlFor(config.DATABASE_URL, name), create: true };
+  return {
+    identity: database(config.IDENTITY_DATABASE_URL, 'tonearm_identity'),
+    catalog: database(config.CATALOG_DATABASE_URL, 'tonearm_catalog'),
+  };
+}
+
+/**
+ * The environment of each app: the shared services, its own ops port, and its own database
+ * for the services that own one (no app gets another's database URL).
+ *
+ * @example
+ * planApps(['edge', 'web'], config, { s3, databases: serviceDatabases(config), opsPorts: defaultOpsPorts });
+ */
+export function planApps(
+  apps: readonly ServiceName[],
+  config: StartConfig,
+  resources: { s3: S3Settings; databases: ServiceDatabases; opsPorts: Record<ServiceName, number> },
+): AppPlan[] {
+  const shared = {
+    NATS_URL: config.NATS_URL,
+    REDIS_URL: config.REDIS_URL,
+    S3_ENDPOINT: resources.s3.endpoint,
+    S3_REGION: resources.s3.region,
+    S3_BUCKET: resources.s3.bucket,
+    S3_ACCESS_KEY_ID: resources.s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: resources.s3.secretAccessKey,
+    EDGE_PORT: String(config.EDGE_PORT),
+    WEB_PORT: String(config.WEB_PORT),
+    SHUTDOWN_TIMEOUT_MS: String(config.SHUTDOWN_TIMEOUT_MS),
+    OPS_HOST: '127.0.0.1',
+  };
+  const own: Partial<Record<ServiceName, Record<string, string>>> = {
+    identity: { IDENTITY_DATABASE_URL: resources.databases.identity.url },
+    catalog: { CATALOG_DATABASE_URL: resources.databases.catalog.url },
+  };
+  return apps.map((app) => {
+    const opsPort = resources.opsPorts[app];
+    return {
+      app,
+      opsUrl: `http://127.0.0.1:${opsPort}`,
+      env: { ...shared, ...own[app], OPS_PORT: String(opsPort) },
+    };
+  });
+}
+
+/**
+ * Every fixed port the platform will bind, so they can be checked before anything starts.
+ * Port 0 (any free port) is left out.
+ *
+ * @example
+ * plannedPorts(config, serviceNames, { opsPorts: defaultOpsPorts, localS3: !config.S3_ENDPOINT });
+ */
+export function plannedPorts(
+  config: StartConfig,
+  apps: readonly ServiceName[],
+  options: { opsPorts: Record<ServiceName, number>; localS3: boolean },
+): PlannedPort[] {
+  const ports: PlannedPort[] = [
+    { port: config.EDGE_PORT, owner: 'edge (EDGE_PORT)' },
+    { port: config.WEB_PORT, owner: 'web (WEB_PORT)' },
+    ...apps.map((app) => ({ port: options.opsPorts[app], owner: `${app} ops server` })),
+  ];
+  if (options.localS3) ports.push({ port: config.LOCAL_S3_PORT, owner: 'local S3 (LOCAL_S3_PORT)' });
+  return ports.filter((entry) => entry.port !== 0);
+}
