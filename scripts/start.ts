@@ -118,7 +118,7 @@ async function startApps(config: StartConfig, entries: AppEntry[], s3: PlatformS
   const plans = planApps(
     entries.map((entry) => entry.app as ServiceName),
     config,
-    { s3: s3.settings, databases: serviceDatabases(config), opsPorts: defaultOpsPorts },
+    { s3Env: s3.env, databases: serviceDatabases(config), opsPorts: defaultOpsPorts },
   );
   state.apps = plans.map((plan, index) => spawnApp(plan, entries[index]!, printer));
   const giveUp = new AbortController();
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
   watchForCrashes();
 
   for (const app of state.apps) say(`${app.plan.app.padEnd(10)} ops ${app.plan.opsUrl} (/healthz, /metrics)`);
-  say(`NATS ${redactUrl(config.NATS_URL)}, Redis ${redactUrl(config.REDIS_URL)}, S3 ${state.s3.settings.endpoint}`);
+  say(`NATS ${redactUrl(config.NATS_URL)}, Redis ${redactUrl(config.REDIS_URL)}, S3 ${redactUrl(state.s3.endpoint)}`);
   const edge = state.apps.some((app) => app.plan.app === 'edge');
   if (!edge) {
     say('Tonearm is up, but without the edge nothing answers publicly');

@@ -11,12 +11,12 @@ const opsPorts: Record<ServiceName, number> = {
   edge: 9105,
   web: 9106,
 };
-const s3 = {
-  endpoint: 'http://127.0.0.1:9000',
-  region: 'us-east-1',
-  bucket: 'tonearm',
-  accessKeyId: 'S3RVER',
-  secretAccessKey: 'S3RVER',
+const s3Env = {
+  S3_ENDPOINT: 'http://127.0.0.1:9000',
+  S3_REGION: 'us-east-1',
+  S3_BUCKET: 'tonearm',
+  S3_ACCESS_KEY_ID: 'S3RVER',
+  S3_SECRET_ACCESS_KEY: 'S3RVER',
 };
 
 describe('serviceDatabases', () => {
@@ -42,7 +42,7 @@ describe('planApps', () => {
   const databases = serviceDatabases(config);
 
   it('gives every app its own ops port and URL', () => {
-    const sut = planApps(['transcoder', 'edge'], config, { s3, databases, opsPorts });
+    const sut = planApps(['transcoder', 'edge'], config, { s3Env, databases, opsPorts });
 
     expect(sut.map(({ app, opsUrl, env }) => [app, opsUrl, env.OPS_PORT])).toEqual([
       ['transcoder', 'http://127.0.0.1:9103', '9103'],
@@ -50,8 +50,8 @@ describe('planApps', () => {
     ]);
   });
 
-  it('passes the shared services and the S3 settings to every app', () => {
-    const [sut] = planApps(['ingest'], config, { s3, databases, opsPorts });
+  it('passes the shared services and the S3 variables to every app', () => {
+    const [sut] = planApps(['ingest'], config, { s3Env, databases, opsPorts });
 
     expect(sut!.env).toMatchObject({
       NATS_URL: 'nats://127.0.0.1:4222',
@@ -64,8 +64,14 @@ describe('planApps', () => {
     });
   });
 
+  it('leaves the S3 variables to the apps when the S3 is your own', () => {
+    const [sut] = planApps(['ingest'], config, { s3Env: {}, databases, opsPorts });
+
+    expect(Object.keys(sut!.env).filter((name) => name.startsWith('S3_'))).toEqual([]);
+  });
+
   it('gives a database URL only to the service that owns the database', () => {
-    const plans = planApps(['identity', 'catalog', 'edge'], config, { s3, databases, opsPorts });
+    const plans = planApps(['identity', 'catalog', 'edge'], config, { s3Env, databases, opsPorts });
     const env = Object.fromEntries(plans.map((plan) => [plan.app, plan.env]));
 
     expect(env.identity).toMatchObject({ IDENTITY_DATABASE_URL: databases.identity.url });

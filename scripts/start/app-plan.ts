@@ -1,5 +1,5 @@
 import type { ServiceName } from '@tonearm/contracts';
-import { databaseUrlFor, type S3Settings } from '@tonearm/testing';
+import { databaseUrlFor } from '@tonearm/testing';
 import type { StartConfig } from './start-config.ts';
 
 /** The databases of the services that own data, and whether `npm start` should create them. */
@@ -42,21 +42,17 @@ export function serviceDatabases(config: StartConfig): ServiceDatabases {
  * for the services that own one (no app gets another's database URL).
  *
  * @example
- * planApps(['edge', 'web'], config, { s3, databases: serviceDatabases(config), opsPorts: defaultOpsPorts });
+ * planApps(['edge', 'web'], config, { s3Env, databases: serviceDatabases(config), opsPorts: defaultOpsPorts });
  */
 export function planApps(
   apps: readonly ServiceName[],
   config: StartConfig,
-  resources: { s3: S3Settings; databases: ServiceDatabases; opsPorts: Record<ServiceName, number> },
+  resources: { s3Env: Record<string, string>; databases: ServiceDatabases; opsPorts: Record<ServiceName, number> },
 ): AppPlan[] {
   const shared = {
     NATS_URL: config.NATS_URL,
     REDIS_URL: config.REDIS_URL,
-    S3_ENDPOINT: resources.s3.endpoint,
-    S3_REGION: resources.s3.region,
-    S3_BUCKET: resources.s3.bucket,
-    S3_ACCESS_KEY_ID: resources.s3.accessKeyId,
-    S3_SECRET_ACCESS_KEY: resources.s3.secretAccessKey,
+    ...resources.s3Env,
     EDGE_PORT: String(config.EDGE_PORT),
     WEB_PORT: String(config.WEB_PORT),
     SHUTDOWN_TIMEOUT_MS: String(config.SHUTDOWN_TIMEOUT_MS),

@@ -8,7 +8,6 @@ import {
   startLocalS3,
   type BackingService,
   type LocalS3,
-  type S3Settings,
 } from '@tonearm/testing';
 import type { ServiceDatabases } from './app-plan.ts';
 import { unreachableServices, type ServiceProblem } from './preflight.ts';
@@ -86,35 +85,35 @@ export async function ensureServiceDatabases(config: StartConfig, databases: Ser
 
 /** The S3 the apps use: the configured one, or a local server this process runs. */
 export interface PlatformS3 {
-  settings: S3Settings;
+  /** Where it is, for messages. */
+  endpoint: string;
+  /** `S3_*` variables to give the apps (none when they read the configured ones themselves). */
+  env: Record<string, string>;
   /** The local server, when one was started. */
   local: LocalS3 | undefined;
 }
 
 /**
- * The S3 settings for the apps. Without `S3_ENDPOINT`, starts the built-in S3 server on
- * `LOCAL_S3_PORT` with its data under `directory` (kept between runs) and the bucket created.
+ * The S3 of the platform. Without `S3_ENDPOINT`, starts the built-in S3 server on
+ * `LOCAL_S3_PORT` with its data under `directory` (kept between runs) and the bucket created,
+ * and answers the `S3_*` variables that point the apps at it.
  *
  * @example
  * const s3 = await platformS3(config, '.data/s3');
  * await s3.local?.stop();
  */
 export async function platformS3(config: StartConfig, directory: string): Promise<PlatformS3> {
-  if (config.S3_ENDPOINT) {
-    return {
-      local: undefined,
-      settings: {
-        endpoint: config.S3_ENDPOINT,
-        region: config.S3_REGION,
-        bucket: config.S3_BUCKET,
-        accessKeyId: config.S3_ACCESS_KEY_ID!,
-        secretAccessKey: config.S3_SECRET_ACCESS_KEY!,
-      },
-    };
-  }
+  if (config.S3_ENDPOINT) return { local: undefined, endpoint: config.S3_ENDPOINT, env: {} };
   const local = await startLocalS3({ port: config.LOCAL_S3_PORT, directory, buckets: [config.S3_BUCKET] });
   return {
     local,
-    settings: { endpoint: local.endpoint, region: localS3Region, bucket: config.S3_BUCKET, ...localS3Credentials },
+    endpoint: local.endpoint,
+    env: {
+      S3_ENDPOINT: local.endpoint,
+      S3_REGION: localS3Region,
+      S3_BUCKET: config.S3_BUCKET,
+      S3_ACCESS_KEY_ID: localS3Credentials.accessKeyId,
+      S3_SECRET_ACCESS_KEY: localS3Credentials.secretAccessKey,
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { ConfigError, loadEnv, portVariable, urlVariable } from '@tonearm/runtime';
+import { storageEnvShape } from '@tonearm/storage';
 import { z } from 'zod';
 
 /** The variables `npm start` reads itself; the apps validate theirs again when they start. */
@@ -8,14 +9,7 @@ export const startConfigShape = {
   IDENTITY_DATABASE_URL: urlVariable(['postgres', 'postgresql']).optional(),
   CATALOG_DATABASE_URL: urlVariable(['postgres', 'postgresql']).optional(),
   REDIS_URL: urlVariable(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
-  S3_ENDPOINT: urlVariable(['http', 'https']).optional(),
-  S3_REGION: z.string().min(1).default('us-east-1'),
-  S3_BUCKET: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lower case letters, digits, . or -)')
-    .default('tonearm'),
-  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ...storageEnvShape,
   LOCAL_S3_PORT: portVariable(9000),
   EDGE_PORT: portVariable(8080),
   WEB_PORT: portVariable(3000),
@@ -35,12 +29,6 @@ export type StartConfig = z.infer<z.ZodObject<typeof startConfigShape>>;
  */
 export function readStartConfig(env: NodeJS.ProcessEnv): StartConfig {
   const config = loadEnv(startConfigShape, env);
-  if (config.S3_ENDPOINT) {
-    const missing = (['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((variable) => !config[variable]);
-    if (missing.length > 0) {
-      throw new ConfigError(missing.map((variable) => ({ variable, reason: 'must be set when S3_ENDPOINT is set' })));
-    }
-  }
   const clashes = Object.entries(
     Object.groupBy(
       (['EDGE_PORT', 'WEB_PORT', 'LOCAL_S3_PORT'] as const).filter((name) => config[name] !== 0),
