@@ -4,7 +4,7 @@ import { signingKeysRotatedV1, userRegisteredV1 } from './identity.events.ts';
 import { uploadCompletedV1, uploadFailedV1 } from './ingest.events.ts';
 import { messageDeadLetteredV1 } from './ops.events.ts';
 import { playbackFinishedV1, playbackProgressedV1, playbackStartedV1 } from './playback.events.ts';
-import { transcodeCompletedV1, transcodeFailedV1 } from './transcode.events.ts';
+import { transcodeCompletedV1, transcodeFailedV1, transcodeProgressedV1 } from './transcode.events.ts';
 
 /**
  * Every event type the platform publishes, by type name. Adding an event means adding its
@@ -17,6 +17,7 @@ export const eventCatalogue = {
   'ingest.upload.failed.v1': uploadFailedV1,
   'transcode.completed.v1': transcodeCompletedV1,
   'transcode.failed.v1': transcodeFailedV1,
+  'transcode.progressed.v1': transcodeProgressedV1,
   'catalog.track.deleted.v1': trackDeletedV1,
   'playback.started.v1': playbackStartedV1,
   'playback.progressed.v1': playbackProgressedV1,

@@ -42,3 +42,15 @@ export const transcodeFailedV1 = eventSchema(
     reason: z.string().min(1),
   }),
 );
+
+/** A long transcoding job is still running; sent every few seconds while ffmpeg works, for progress bars. */
+export const transcodeProgressedV1 = eventSchema(
+  'transcode.progressed.v1',
+  1,
+  z.object({
+    trackId: z.string().uuid(),
+    percent: z.number().min(0).max(100),
+    processedMs: z.number().int().nonnegative(),
+    durationMs: z.number().int().nonnegative(),
+  }),
+);
