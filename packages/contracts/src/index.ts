@@ -13,3 +13,8 @@ export * from './discovery/service-instance.ts';
 export * from './json-schema/event-json-schema.ts';
 export * from './rpc/rpc-definition.ts';
 export * from './storage/object-keys.ts';
+export * from './api/auth.api.ts';
+export * from './auth/access-token.ts';
+export * from './auth/session-keys.ts';
+export * from './auth/api-token-scopes.ts';
+export * from './auth/resolve-api-token.rpc.ts';

@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import { trackDeletedV1 } from './catalog.events.ts';
-import { signingKeysRotatedV1, userRegisteredV1 } from './identity.events.ts';
+import {
+  apiTokenChangedV1,
+  passwordChangedV1,
+  sessionEndedV1,
+  signingKeysRotatedV1,
+  userRegisteredV1,
+} from './identity.events.ts';
 import { uploadCompletedV1, uploadFailedV1 } from './ingest.events.ts';
 import { messageDeadLetteredV1 } from './ops.events.ts';
 import { playbackFinishedV1, playbackProgressedV1, playbackStartedV1 } from './playback.events.ts';
@@ -13,6 +19,9 @@ import { transcodeCompletedV1, transcodeFailedV1, transcodeProgressedV1 } from '
 export const eventCatalogue = {
   'identity.user.registered.v1': userRegisteredV1,
   'identity.signing-keys.rotated.v1': signingKeysRotatedV1,
+  'identity.session.ended.v1': sessionEndedV1,
+  'identity.user.password-changed.v1': passwordChangedV1,
+  'identity.api-token.changed.v1': apiTokenChangedV1,
   'ingest.upload.completed.v1': uploadCompletedV1,
   'ingest.upload.failed.v1': uploadFailedV1,
   'transcode.completed.v1': transcodeCompletedV1,

@@ -23,3 +23,39 @@ export const signingKeysRotatedV1 = eventSchema(
     jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
   }),
 );
+
+/** Why sessions ended. */
+export const sessionEndReasonSchema = z.enum(['logout', 'logout-all', 'password-changed', 'refresh-token-reused']);
+
+/**
+ * Sessions of a user ended before their time: their access tokens stop working at the edge at
+ * once. Carries session ids only, never a token.
+ */
+export const sessionEndedV1 = eventSchema(
+  'identity.session.ended.v1',
+  1,
+  z.object({
+    userId: z.string().uuid(),
+    sessionIds: z.array(z.string().min(1)),
+    reason: sessionEndReasonSchema,
+  }),
+);
+
+/** A user changed their password; every other session of theirs ended. Never carries a password or hash. */
+export const passwordChangedV1 = eventSchema(
+  'identity.user.password-changed.v1',
+  1,
+  z.object({ userId: z.string().uuid() }),
+);
+
+/** An API token was created (`revoked: false`) or revoked. Never carries the secret. */
+export const apiTokenChangedV1 = eventSchema(
+  'identity.api-token.changed.v1',
+  1,
+  z.object({
+    userId: z.string().uuid(),
+    tokenId: z.string().uuid(),
+    scopes: z.array(z.string()),
+    revoked: z.boolean(),
+  }),
+);
