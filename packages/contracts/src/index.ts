@@ -18,3 +18,4 @@ export * from './auth/access-token.ts';
 export * from './auth/session-keys.ts';
 export * from './auth/api-token-scopes.ts';
 export * from './auth/resolve-api-token.rpc.ts';
+export * from './api/uploads.api.ts';

@@ -30,6 +30,16 @@ export const uploadCompletedV1 = eventSchema(
     }),
     tags: trackTagsSchema,
     cover: z.object({ key: z.string().min(1), contentType: z.string().min(1) }).nullable(),
+    /** What ffprobe found in the file: a hint for consumers, the transcoder probes again. */
+    audio: z
+      .object({
+        format: z.string().min(1),
+        codec: z.string().min(1),
+        durationMs: z.number().int().nonnegative().nullable(),
+        sampleRate: z.number().int().positive().nullable(),
+        channels: z.number().int().positive().nullable(),
+      })
+      .optional(),
   }),
 );
 
@@ -43,5 +53,7 @@ export const uploadFailedV1 = eventSchema(
     ownerId: z.string().uuid(),
     filename: z.string().min(1),
     reason: z.string().min(1),
+    /** The owner's track that already holds the same content, when that is the reason. */
+    duplicateOf: z.string().uuid().optional(),
   }),
 );
