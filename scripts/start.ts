@@ -48,7 +48,7 @@ process.on('exit', () => {
   killApps(state.apps);
   state.build?.child.kill('SIGKILL');
 });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => void shutdown(0, `${signal} received`));
 }
 
@@ -70,11 +70,14 @@ async function shutdown(code: number, reason: string): Promise<never> {
   process.exit(code);
 }
 
+/** Thrown once a failed start has begun stopping what it started, to unwind `main`. */
+class StartAborted extends Error {}
+
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
   if (state.apps.length > 0 || state.s3?.local) {
     void shutdown(code, 'start-up failed');
-    return undefined as never;
+    throw new StartAborted(message);
   }
   process.exit(code);
 }
@@ -201,5 +204,6 @@ async function main(): Promise<void> {
 }
 
 await main().catch((error: unknown) => {
+  if (error instanceof StartAborted) return;
   fail(`tonearm: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 });
