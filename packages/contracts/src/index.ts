@@ -13,6 +13,7 @@ export * from './discovery/service-instance.ts';
 export * from './json-schema/event-json-schema.ts';
 export * from './rpc/rpc-definition.ts';
 export * from './storage/object-keys.ts';
+export * from './api/catalog.api.ts';
 export * from './api/auth.api.ts';
 export * from './auth/access-token.ts';
 export * from './auth/session-keys.ts';
