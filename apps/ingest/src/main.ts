@@ -1,9 +1,3 @@
-import { startService } from '@tonearm/service-host';
-import packageJson from '../package.json' with { type: 'json' };
+import { startIngest } from './ingest-service.ts';
 
-const service = await startService({
-  name: 'ingest',
-  version: packageJson.version,
-  description: 'Upload sessions, presigned S3 URLs, tag extraction and content hashes',
-});
-service.logger.info('ingest ready');
+await startIngest();
