@@ -4,7 +4,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectBus, listInstances, type Bus } from '@tonearm/bus';
 import { createLogger } from '@tonearm/runtime';
-import { isolatedNamespace, repositoryRoot, serviceUrls, startChildService, type ChildService } from '@tonearm/testing';
+import pg from 'pg';
+import {
+  createIsolatedDatabase,
+  createIsolatedRedis,
+  freePort,
+  isolatedNamespace,
+  repositoryRoot,
+  serviceUrls,
+  startChildService,
+  type ChildService,
+  type IsolatedDatabase,
+  type IsolatedRedis,
+} from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
@@ -12,6 +24,9 @@ const { version } = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8'
 const namespace = isolatedNamespace('identity');
 let sut: ChildService;
 let bus: Bus;
+let database: IsolatedDatabase;
+let redis: IsolatedRedis;
+let httpPort: number;
 
 /** Runs a build tool of the repository in the app's directory, failing with its output. */
 function runTool(tool: string, args: string[]): void {
@@ -29,12 +44,17 @@ beforeAll(async () => {
     name: 'identity-test',
     logger: createLogger({ service: 'identity-test', instanceId: 'test', level: 'silent' }),
   });
+  database = await createIsolatedDatabase({ label: 'identity_main' });
+  redis = await createIsolatedRedis({ label: 'identity-main' });
+  httpPort = await freePort();
   // Always compile: a stale dist/ would test yesterday's code.
   runTool('tsc', ['-p', 'tsconfig.build.json']);
 });
 
 afterAll(async () => {
   await sut?.stop('SIGKILL');
+  await database?.drop();
+  await redis?.cleanup();
   if (!bus) return;
   const streams = [...bus.topology.streams.map((stream) => stream.name), `KV_${bus.topology.settingsBucket}`];
   for (const stream of streams) await bus.jsm.streams.delete(stream).catch(() => false);
@@ -43,27 +63,60 @@ afterAll(async () => {
 
 describe('identity service', () => {
   it('starts from dist/main.js and reports its Nest application context ok on /healthz', async () => {
-    sut = await startChildService({ app: 'identity', env: { BUS_NAMESPACE: namespace, LOG_LEVEL: 'info' } });
+    sut = await startChildService({
+      app: 'identity',
+      env: {
+        BUS_NAMESPACE: namespace,
+        LOG_LEVEL: 'info',
+        IDENTITY_PORT: String(httpPort),
+        IDENTITY_DATABASE_URL: database.url,
+        IDENTITY_REDIS_PREFIX: redis.keyPrefix,
+      },
+    });
 
     const response = await fetch(`${sut.opsUrl}/healthz`);
 
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       status: 'ok',
-      checks: { nest: { status: 'ok' }, bus: { status: 'ok' } },
+      checks: { nest: { status: 'ok' }, bus: { status: 'ok' }, redis: { status: 'ok' }, postgres: { status: 'ok' } },
     });
   });
 
-  it('announces itself on the bus with its version and ops URL', async () => {
+  it('announces itself on the bus with its version, ops URL and HTTP URL', async () => {
     const instances = await listInstances(bus, { name: 'identity' });
 
     expect(instances).toEqual([
       expect.objectContaining({
         name: 'identity',
         version,
-        metadata: expect.objectContaining({ namespace, opsUrl: sut.opsUrl }),
+        metadata: expect.objectContaining({ namespace, opsUrl: sut.opsUrl, httpUrl: `http://127.0.0.1:${httpPort}` }),
       }),
     ]);
+  });
+
+  it('serves its public keys on the HTTP port it announces', async () => {
+    const response = await fetch(`http://127.0.0.1:${httpPort}/.well-known/jwks.json`);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      keys: [
+        expect.objectContaining({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', kid: expect.any(String) }),
+      ],
+    });
+  });
+
+  it('created its database and applied the migrations at start', async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const tables = await client.query<{ tablename: string }>(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+      );
+      expect(tables.rows.map((row) => row.tablename)).toEqual(['api_tokens', 'signing_keys', 'users']);
+    } finally {
+      await client.end();
+    }
   });
 
   it('serves Prometheus metrics naming the identity service', async () => {
@@ -102,10 +155,10 @@ describe('identity configuration', () => {
   it('refuses to start with an invalid variable and names it', async () => {
     const start = startChildService({
       app: 'identity',
-      env: { BUS_NAMESPACE: 'Not A Namespace' },
+      env: { BUS_NAMESPACE: 'Not A Namespace', IDENTITY_PORT: 'not-a-port' },
       readyTimeoutMs: 20_000,
     });
 
-    await expect(start).rejects.toThrow(/exited with code 78[\s\S]*BUS_NAMESPACE/);
+    await expect(start).rejects.toThrow(/exited with code 78[\s\S]*BUS_NAMESPACE[\s\S]*IDENTITY_PORT/);
   });
 });

@@ -92,3 +92,18 @@ export const createApiTokenResponseSchema = apiTokenSchema.extend({ token: z.str
 
 /** The answer of `GET /api/tokens`. */
 export const listApiTokensResponseSchema = z.object({ items: z.array(apiTokenSchema) });
+
+/** The answer of `POST /api/auth/register`. */
+export type RegisterResponse = z.infer<typeof registerResponseSchema>;
+
+/** An access token with its lifetime and refresh token (`POST /api/auth/refresh`). */
+export type TokenPairResponse = z.infer<typeof tokenPairSchema>;
+
+/** The answer of `POST /api/auth/login`. */
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+/** The answer of `POST /api/tokens`. */
+export type CreateApiTokenResponse = z.infer<typeof createApiTokenResponseSchema>;
+
+/** The answer of `GET /api/tokens`. */
+export type ListApiTokensResponse = z.infer<typeof listApiTokensResponseSchema>;
