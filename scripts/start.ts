@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { serviceNames, type ServiceName } from '@tonearm/contracts';
 import { ConfigError } from '@tonearm/runtime';
 import { defaultOpsPorts } from '@tonearm/service-host';
+import { mediaToolsEnv } from './lib/executables.ts';
 import { appEntry, appIsRunnable, redactUrl, repositoryRoot, type AppEntry } from '@tonearm/testing';
 import { plannedPorts, planApps, serviceDatabases } from './start/app-plan.ts';
 import {
@@ -121,7 +122,12 @@ async function startApps(config: StartConfig, entries: AppEntry[], s3: PlatformS
   const plans = planApps(
     entries.map((entry) => entry.app as ServiceName),
     config,
-    { s3Env: s3.env, databases: serviceDatabases(config), opsPorts: defaultOpsPorts },
+    {
+      s3Env: s3.env,
+      toolsEnv: mediaToolsEnv(process.env),
+      databases: serviceDatabases(config),
+      opsPorts: defaultOpsPorts,
+    },
   );
   state.apps = plans.map((plan, index) => spawnApp(plan, entries[index]!, printer));
   const giveUp = new AbortController();

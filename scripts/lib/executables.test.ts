@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findExecutable, missingMediaTools } from './executables.ts';
+import { findExecutable, mediaToolsEnv, missingMediaTools } from './executables.ts';
 
 describe('findExecutable', () => {
   let root: string;
@@ -40,6 +40,13 @@ describe('findExecutable', () => {
 
     expect(message).toMatch(/^ffprobe not found on PATH: install ffmpeg/);
     expect(message).toContain('apt-get install -y ffmpeg');
+  });
+
+  it('points the apps at the tools found on PATH, unless told otherwise', () => {
+    const path = join(root, 'a');
+
+    expect(mediaToolsEnv({ PATH: path })).toEqual({ FFMPEG_PATH: join(path, 'ffmpeg') });
+    expect(mediaToolsEnv({ PATH: path, FFMPEG_PATH: '/opt/ffmpeg' })).toEqual({ FFMPEG_PATH: '/opt/ffmpeg' });
   });
 
   it('says nothing when both media tools are there', async () => {

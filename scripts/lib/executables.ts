@@ -39,3 +39,22 @@ export function missingMediaTools(path = process.env.PATH ?? ''): string | undef
     '    macOS:         brew install ffmpeg',
   ].join('\n');
 }
+
+/**
+ * `FFMPEG_PATH` and `FFPROBE_PATH` for the apps: where the tools are on `PATH`, unless the
+ * environment already says.
+ *
+ * @example
+ * mediaToolsEnv(process.env); // { FFMPEG_PATH: '/usr/bin/ffmpeg', FFPROBE_PATH: '/usr/bin/ffprobe' }
+ */
+export function mediaToolsEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [variable, tool] of [
+    ['FFMPEG_PATH', 'ffmpeg'],
+    ['FFPROBE_PATH', 'ffprobe'],
+  ] as const) {
+    const path = env[variable] ?? findExecutable(tool, env.PATH ?? '');
+    if (path) found[variable] = path;
+  }
+  return found;
+}

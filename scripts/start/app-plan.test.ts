@@ -25,6 +25,7 @@ describe('serviceDatabases', () => {
 
     expect(sut).toEqual({
       identity: { url: 'postgres://app:pw@db:5433/tonearm_identity', create: true },
+      ingest: { url: 'postgres://app:pw@db:5433/tonearm_ingest', create: true },
       catalog: { url: 'postgres://app:pw@db:5433/tonearm_catalog', create: true },
     });
   });
@@ -64,6 +65,15 @@ describe('planApps', () => {
     });
   });
 
+  it('tells every app where the media tools are when they were found', () => {
+    const toolsEnv = { FFMPEG_PATH: '/opt/bin/ffmpeg', FFPROBE_PATH: '/opt/bin/ffprobe' };
+
+    const plans = planApps(['ingest', 'transcoder'], config, { s3Env, toolsEnv, databases, opsPorts });
+
+    expect(plans.map((plan) => plan.env.FFMPEG_PATH)).toEqual(['/opt/bin/ffmpeg', '/opt/bin/ffmpeg']);
+    expect(plans.map((plan) => plan.env.FFPROBE_PATH)).toEqual(['/opt/bin/ffprobe', '/opt/bin/ffprobe']);
+  });
+
   it('leaves the S3 variables to the apps when the S3 is your own', () => {
     const [sut] = planApps(['ingest'], config, { s3Env: {}, databases, opsPorts });
 
@@ -71,14 +81,18 @@ describe('planApps', () => {
   });
 
   it('gives a database URL only to the service that owns the database', () => {
-    const plans = planApps(['identity', 'catalog', 'edge'], config, { s3Env, databases, opsPorts });
-    const env = Object.fromEntries(plans.map((plan) => [plan.app, plan.env]));
+    const plans = planApps(['identity', 'ingest', 'catalog', 'edge'], config, { s3Env, databases, opsPorts });
+    const databaseVariables = Object.fromEntries(
+      plans.map((plan) => [plan.app, Object.keys(plan.env).filter((name) => name.endsWith('_DATABASE_URL'))]),
+    );
 
-    expect(env.identity).toMatchObject({ IDENTITY_DATABASE_URL: databases.identity.url });
-    expect(env.identity).not.toHaveProperty('CATALOG_DATABASE_URL');
-    expect(env.catalog).toMatchObject({ CATALOG_DATABASE_URL: databases.catalog.url });
-    expect(env.edge).not.toHaveProperty('IDENTITY_DATABASE_URL');
-    expect(env.edge).not.toHaveProperty('CATALOG_DATABASE_URL');
+    expect(databaseVariables).toEqual({
+      identity: ['IDENTITY_DATABASE_URL'],
+      ingest: ['INGEST_DATABASE_URL'],
+      catalog: ['CATALOG_DATABASE_URL'],
+      edge: [],
+    });
+    expect(plans[0]!.env.IDENTITY_DATABASE_URL).toBe(databases.identity.url);
   });
 });
 

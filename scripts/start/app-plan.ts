@@ -5,6 +5,7 @@ import type { StartConfig } from './start-config.ts';
 /** The databases of the services that own data, and whether `npm start` should create them. */
 export interface ServiceDatabases {
   identity: { url: string; create: boolean };
+  ingest: { url: string; create: boolean };
   catalog: { url: string; create: boolean };
 }
 
@@ -33,13 +34,14 @@ export function serviceDatabases(config: StartConfig): ServiceDatabases {
     given ? { url: given, create: false } : { url: databaseUrlFor(config.DATABASE_URL, name), create: true };
   return {
     identity: database(config.IDENTITY_DATABASE_URL, 'tonearm_identity'),
+    ingest: database(config.INGEST_DATABASE_URL, 'tonearm_ingest'),
     catalog: database(config.CATALOG_DATABASE_URL, 'tonearm_catalog'),
   };
 }
 
 /**
- * The environment of each app: the shared services, its own ops port, and its own database
- * for the services that own one (no app gets another's database URL).
+ * The environment of each app: the shared services, the media tools found, its own ops port,
+ * and its own database for the services that own one (no app gets another's database URL).
  *
  * @example
  * planApps(['edge', 'web'], config, { s3Env, databases: serviceDatabases(config), opsPorts: defaultOpsPorts });
@@ -47,12 +49,19 @@ export function serviceDatabases(config: StartConfig): ServiceDatabases {
 export function planApps(
   apps: readonly ServiceName[],
   config: StartConfig,
-  resources: { s3Env: Record<string, string>; databases: ServiceDatabases; opsPorts: Record<ServiceName, number> },
+  resources: {
+    s3Env: Record<string, string>;
+    /** Where ffmpeg and ffprobe were found, unless FFMPEG_PATH / FFPROBE_PATH are set. */
+    toolsEnv?: Record<string, string>;
+    databases: ServiceDatabases;
+    opsPorts: Record<ServiceName, number>;
+  },
 ): AppPlan[] {
   const shared = {
     NATS_URL: config.NATS_URL,
     REDIS_URL: config.REDIS_URL,
     ...resources.s3Env,
+    ...resources.toolsEnv,
     EDGE_PORT: String(config.EDGE_PORT),
     WEB_PORT: String(config.WEB_PORT),
     SHUTDOWN_TIMEOUT_MS: String(config.SHUTDOWN_TIMEOUT_MS),
@@ -60,6 +69,7 @@ export function planApps(
   };
   const own: Partial<Record<ServiceName, Record<string, string>>> = {
     identity: { IDENTITY_DATABASE_URL: resources.databases.identity.url },
+    ingest: { INGEST_DATABASE_URL: resources.databases.ingest.url },
     catalog: { CATALOG_DATABASE_URL: resources.databases.catalog.url },
   };
   return apps.map((app) => {

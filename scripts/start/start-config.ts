@@ -7,6 +7,7 @@ export const startConfigShape = {
   NATS_URL: urlVariable(['nats', 'tls'], 'nats://127.0.0.1:4222'),
   DATABASE_URL: urlVariable(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/postgres'),
   IDENTITY_DATABASE_URL: urlVariable(['postgres', 'postgresql']).optional(),
+  INGEST_DATABASE_URL: urlVariable(['postgres', 'postgresql']).optional(),
   CATALOG_DATABASE_URL: urlVariable(['postgres', 'postgresql']).optional(),
   REDIS_URL: urlVariable(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
   ...storageEnvShape,
