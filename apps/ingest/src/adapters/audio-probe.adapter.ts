@@ -53,7 +53,10 @@ export class AudioProbeAdapter {
       const failure = error as NodeJS.ErrnoException & { stderr?: string };
       if (failure.code === 'ENOENT') throw new Error(`ffprobe not found at ${this.ffprobePath}`, { cause: error });
       const detail = failure.stderr?.trim().split('\n').at(-1);
-      return { ok: false, reason: `not a readable audio file${detail ? ` (${detail.replace(/^.*?: /, '')})` : ''}` };
+      return {
+        ok: false,
+        reason: `not a readable audio file: it is truncated or damaged${detail ? ` (${detail.replace(/^.*?: /, '')})` : ''}`,
+      };
     }
     const output = JSON.parse(stdout) as FfprobeOutput;
     const stream = output.streams?.find((s) => s.codec_type === 'audio');
