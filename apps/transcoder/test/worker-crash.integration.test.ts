@@ -23,7 +23,7 @@ beforeAll(async () => {
   workers = [await harness.startWorker(env), await harness.startWorker(env)];
   longSource = await generateSource(harness.dir, 'long', {
     format: 'flac',
-    seconds: 150,
+    seconds: 100,
     sampleRate: 44_100,
     channels: 2,
   });
