@@ -65,3 +65,10 @@ describe('stableId', () => {
     expect(stableId('artist', 'radiohed')).not.toBe(sut);
   });
 });
+
+describe('control characters', () => {
+  it('become spaces in display names, which Postgres text could not store', () => {
+    expect(displayTitle('A\u0000B\u0007')).toBe('A B');
+    expect(displayArtist('\u0000Daft\nPunk')).toBe('Daft Punk');
+  });
+});

@@ -70,5 +70,5 @@ export function stableId(kind: string, key: string): string {
 }
 
 function collapseSpaces(text: string): string {
-  return text.replace(/\s+/gu, ' ').trim();
+  return text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
 }

@@ -79,10 +79,15 @@ export const artistDetailSchema = artistSummarySchema.extend({
 /** An opaque position in a list, from a previous page's `nextCursor`. */
 export const cursorSchema = z.string().max(500);
 
-const queryText = z
-  .string()
-  .transform((q) => q.slice(0, MAX_QUERY_LENGTH).trim())
-  .optional();
+/** Search text as the catalog reads it: control characters (NUL included) become spaces, then cut and trimmed. */
+export function cleanQuery(q: string): string {
+  return q
+    .slice(0, MAX_QUERY_LENGTH)
+    .replace(/\p{Cc}/gu, ' ')
+    .trim();
+}
+
+const queryText = z.string().transform(cleanQuery).optional();
 
 const booleanParam = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
@@ -183,7 +188,7 @@ export const searchRpc = defineRpc({
   operation: 'search',
   access: 'public',
   description: 'GET /api/search?q=',
-  input: z.object({ q: z.string().transform((q) => q.slice(0, MAX_QUERY_LENGTH).trim()), limit: limitParam }),
+  input: z.object({ q: z.string().transform(cleanQuery), limit: limitParam }),
   output: z.object({
     tracks: z.array(trackSchema),
     albums: z.array(albumSummarySchema),
