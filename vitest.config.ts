@@ -10,14 +10,18 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{apps,packages}/*/src/**/*.test.ts'],
+          include: ['{apps,packages}/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['{apps,packages}/*/{src,test}/**/*.integration.test.ts', 'test/**/*.integration.test.ts'],
+          include: [
+            '{apps,packages}/*/{src,test}/**/*.integration.test.ts',
+            'test/**/*.integration.test.ts',
+            'scripts/**/*.integration.test.ts',
+          ],
           exclude: ['**/node_modules/**'],
           globalSetup: ['packages/testing/src/global-setup.ts'],
           testTimeout: 60_000,

@@ -19,6 +19,10 @@ describe('loadEnv', () => {
     });
   });
 
+  it('names a variable that is not a URL at all', () => {
+    expect(() => loadEnv(shape, { NAME: 'x', NATS_URL: 'not-a-url' })).toThrow(/NATS_URL/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadEnv(shape, { NAME: 'x', OPS_PORT: '' }).OPS_PORT).toBe(9100);
   });

@@ -40,7 +40,7 @@ export const urlVariable = (protocols: string[], fallback?: string) => {
   const url = z
     .string()
     .url()
-    .refine((value) => protocols.includes(new URL(value).protocol.replace(/:$/, '')), {
+    .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol.replace(/:$/, '')), {
       message: `must be a ${protocols.join(' or ')} URL`,
     });
   return fallback === undefined ? url : url.default(fallback);
