@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { base64url, decodeJwt, exportSPKI, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { base64url, decodeJwt, exportSPKI, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, startIdentity, type IdentityUnderTest, type SignedInUser } from './identity-harness.ts';

@@ -31,4 +31,9 @@ export class RateLimitRepository {
       return { count: Number(count), resetInMs: Math.max(Number(ttl), 0) };
     });
   }
+
+  /** Forgets a counter. */
+  async reset(key: string): Promise<void> {
+    await redisCall(() => this.#redis.del(key));
+  }
 }

@@ -86,6 +86,7 @@ export class AccountService implements OnModuleInit {
     const row = await this.#users.findByEmail(input.email);
     const matches = await this.#hasher.verify(row?.passwordHash ?? this.#dummyHash, input.password);
     if (!row || !matches) throw loginFailed();
+    await this.#rateLimits.loginSucceeded(input.email);
     return { ...(await this.#sessions.open(row)), user: toUser(row) };
   }
 

@@ -6,10 +6,14 @@ import { RateLimitRepository } from '../repositories/rate-limit.repository.ts';
 import { SETTINGS } from '../service-host.providers.ts';
 import { sha256Hex } from './secrets.ts';
 
+function accountKey(email: string): string {
+  return sessionKeys.loginAttempts('account', sha256Hex(email));
+}
+
 /**
  * Login attempts per account and per client address, in fixed windows, with the limits of the
- * live setting `ratelimit.login`. Every attempt counts, so parallel guesses cannot slip between
- * a check and a count.
+ * live setting `ratelimit.login`. Every attempt counts before its password is checked, so parallel
+ * guesses cannot slip between a check and a count; a successful login clears its account's count.
  */
 @Injectable()
 export class RateLimitService {
@@ -22,14 +26,14 @@ export class RateLimitService {
   }
 
   /**
-   * Counts a login attempt; throws 429 with `Retry-After` (seconds until the window of the
+   * Counts a login attempt before the password is checked; throws 429 with `Retry-After` (seconds until the window of the
    * exhausted limit ends) once either limit is passed. Accounts are keyed by the email's sha256,
    * so no email is written to Redis.
    */
   async countLoginAttempt(email: string, address: string): Promise<void> {
     const { perAccount, perAddress } = this.#settings.get('ratelimit.login');
     const [account, client] = await this.#counters.hit([
-      { key: sessionKeys.loginAttempts('account', sha256Hex(email)), windowSeconds: perAccount.windowSeconds },
+      { key: accountKey(email), windowSeconds: perAccount.windowSeconds },
       { key: sessionKeys.loginAttempts('address', address), windowSeconds: perAddress.windowSeconds },
     ]);
     const exceeded = [
@@ -42,5 +46,13 @@ export class RateLimitService {
       headers: { 'Retry-After': String(retryAfter) },
       details: { retryAfterSeconds: retryAfter },
     });
+  }
+
+  /**
+   * Clears the account's count after a right password: whoever knows it needs no guesses, and
+   * the user's own typos before it should not lock them out later. The address count stays.
+   */
+  async loginSucceeded(email: string): Promise<void> {
+    await this.#counters.reset(accountKey(email));
   }
 }
