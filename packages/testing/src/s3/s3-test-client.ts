@@ -1,4 +1,5 @@
-import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { createS3Client as createStorageClient } from '@tonearm/storage';
 import { isolatedName } from '../isolated-names.ts';
 import { localS3Credentials, localS3Region } from './local-s3-server.ts';
 
@@ -38,21 +39,19 @@ export function s3Settings(env: NodeJS.ProcessEnv = process.env): S3Settings {
 }
 
 /**
- * An S3 client that works against s3rver and MinIO as well as AWS: path-style URLs, and
- * checksums only when an operation requires them (a streamed PutObject with the default
- * checksum framing is stored corrupted by s3rver).
+ * The platform's S3 client (`createS3Client` of `@tonearm/storage`) for these settings.
  *
  * @example
  * const client = createS3Client(s3Settings());
  */
 export function createS3Client(settings: S3Settings): S3Client {
-  return new S3Client({
-    endpoint: settings.endpoint,
-    region: settings.region,
-    credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
+  return createStorageClient({
+    S3_ENDPOINT: settings.endpoint,
+    S3_REGION: settings.region,
+    S3_BUCKET: settings.bucket,
+    S3_ACCESS_KEY_ID: settings.accessKeyId,
+    S3_SECRET_ACCESS_KEY: settings.secretAccessKey,
+    S3_KEY_PREFIX: '',
   });
 }
 
