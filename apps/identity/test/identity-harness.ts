@@ -65,7 +65,9 @@ export async function startIdentity(
 ): Promise<IdentityUnderTest> {
   const label = options.label ?? 'identity';
   const database = await createIsolatedDatabase({ label: label.replace(/-/g, '_') });
-  const redis = await createIsolatedRedis({ label });
+  const redis = await createIsolatedRedis({ label, ...(options.redisUrl ? { url: options.redisUrl } : {}) });
+  // A test may stop its private Redis; this inspection client just reconnects.
+  redis.client.on('error', () => undefined);
   const namespace = isolatedNamespace(label);
   const hasher = new CountingPasswordHasher();
   const service = await startService({
@@ -81,7 +83,7 @@ export async function startIdentity(
       OPS_PORT: '0',
       IDENTITY_PORT: '0',
       IDENTITY_DATABASE_URL: database.url,
-      REDIS_URL: options.redisUrl ?? redis.url,
+      REDIS_URL: redis.url,
       IDENTITY_REDIS_PREFIX: redis.keyPrefix,
       ...options.env,
     },
