@@ -26,10 +26,19 @@ export type ProjectionOutcome = 'applied' | 'duplicate' | 'ignored';
 export class CatalogProjector {
   readonly db: CatalogDb;
   readonly onApplied: ((event: KnownEvent, outcome: ProjectionOutcome) => void) | undefined;
+  readonly swapLock: boolean;
 
-  constructor(db: CatalogDb, options: { onApplied?: (event: KnownEvent, outcome: ProjectionOutcome) => void } = {}) {
+  /**
+   * @param options.swapLock take the shared swap lock in every transaction (default true); a
+   *   rebuild's shadow projector, which works under the exclusive lock, turns it off
+   */
+  constructor(
+    db: CatalogDb,
+    options: { onApplied?: (event: KnownEvent, outcome: ProjectionOutcome) => void; swapLock?: boolean } = {},
+  ) {
     this.db = db;
     this.onApplied = options.onApplied;
+    this.swapLock = options.swapLock ?? true;
   }
 
   /** Applies one event in its own transaction, retrying on deadlocks and races with other projectors. */
@@ -37,7 +46,7 @@ export class CatalogProjector {
     const outcome = await this.withRetry(() =>
       this.db.transaction(async (tx) => {
         const repository = new ProjectionRepository(tx);
-        await repository.enterProjection();
+        if (this.swapLock) await repository.enterProjection();
         return this.applyIn(repository, event);
       }),
     );
@@ -53,7 +62,7 @@ export class CatalogProjector {
     try {
       const outcomes = await this.db.transaction(async (tx) => {
         const repository = new ProjectionRepository(tx);
-        await repository.enterProjection();
+        if (this.swapLock) await repository.enterProjection();
         const done: ProjectionOutcome[] = [];
         for (const event of events) done.push(await this.applyIn(repository, event));
         return done;

@@ -1,0 +1,175 @@
+import { DeliverPolicy } from '@nats-io/jetstream';
+import { validateEvent, type Bus, type KnownEvent } from '@tonearm/bus';
+import type { Logger } from '@tonearm/runtime';
+import pg from 'pg';
+import {
+  LIVE_SCHEMA,
+  migrateCatalogSchema,
+  openCatalogDatabase,
+  SHADOW_SCHEMA,
+} from '../repositories/catalog-database.ts';
+import { SWAP_LOCK } from '../repositories/projection-repository.ts';
+import { CatalogProjector } from './catalog-projector.ts';
+import { CATALOG_CONSUMERS } from './projection-metrics.ts';
+
+/** Where a rebuild is; tests and operators can watch (and act) at each step. */
+export type RebuildPhase = 'initial-pass-done' | 'locked' | 'swapped';
+
+/** What a rebuild did. */
+export interface RebuildReport {
+  events: number;
+  streams: Record<string, number>;
+  durationMs: number;
+}
+
+/** How to rebuild. */
+export interface RebuildOptions {
+  databaseUrl: string;
+  bus: Bus;
+  logger: Logger;
+  /** Events per transaction while replaying. Default 500. */
+  batchSize?: number;
+  onPhase?: (phase: RebuildPhase) => Promise<void> | void;
+}
+
+/**
+ * Rebuilds the read model from the streams while the service keeps serving the old one:
+ *
+ * 1. migrates an empty shadow schema and replays every catalog stream into it from its first
+ *    message up to the last one stored when the pass began (ordered consumers, batched commits);
+ * 2. takes the swap lock exclusively: it waits for live projections in flight to commit and holds
+ *    new ones back (each live projection transaction starts by taking it shared);
+ * 3. catches up: replays what was stored since the first pass, up to the stream's end now;
+ * 4. swaps the schemas by renaming them in one transaction, drops the old one, releases the lock.
+ *
+ * Live consumers lose nothing: an event they committed before step 2 is in the stream up to the
+ * catch-up's end, so the shadow has it; an event they have not committed is still unacknowledged,
+ * and its transaction, once let through, resolves its tables in the new schema, where the
+ * `processed_events` check drops it if the catch-up already applied it.
+ *
+ * @example
+ * await rebuildProjection({ databaseUrl, bus, logger });
+ */
+export async function rebuildProjection(options: RebuildOptions): Promise<RebuildReport> {
+  const started = Date.now();
+  const { databaseUrl, bus, logger } = options;
+  const batchSize = options.batchSize ?? 500;
+  await dropSchema(databaseUrl, SHADOW_SCHEMA);
+  await migrateCatalogSchema(databaseUrl, SHADOW_SCHEMA);
+  const shadow = openCatalogDatabase(databaseUrl, { schemaName: SHADOW_SCHEMA, poolSize: 2 });
+  const projector = new CatalogProjector(shadow.db, { swapLock: false });
+  const streams = [...new Set(CATALOG_CONSUMERS.map((key) => bus.topology.consumer(key).streamName))];
+  const positions = new Map(streams.map((name) => [name, 0]));
+  const counts: Record<string, number> = Object.fromEntries(streams.map((name) => [name, 0]));
+  const replayAll = async () => {
+    for (const stream of streams) {
+      const { state } = await bus.jsm.streams.info(stream);
+      const from = Math.max(positions.get(stream)! + 1, state.first_seq);
+      const last = await replayStream(bus, stream, from, state.last_seq, batchSize, async (events) => {
+        counts[stream]! += events.length;
+        await projector.applyBatch(events);
+      });
+      positions.set(stream, Math.max(positions.get(stream)!, last));
+    }
+  };
+  const lockClient = new pg.Client({ connectionString: databaseUrl });
+  await lockClient.connect();
+  try {
+    await replayAll();
+    logger.info({ counts }, 'rebuild: first pass done');
+    await options.onPhase?.('initial-pass-done');
+    await lockClient.query('SELECT pg_advisory_lock($1)', [SWAP_LOCK]);
+    try {
+      await options.onPhase?.('locked');
+      await replayAll();
+      await swapSchemas(lockClient);
+    } finally {
+      await lockClient.query('SELECT pg_advisory_unlock($1)', [SWAP_LOCK]);
+    }
+    await options.onPhase?.('swapped');
+  } finally {
+    await lockClient.end();
+    await shadow.close();
+  }
+  const events = Object.values(counts).reduce((a, b) => a + b, 0);
+  const report = { events, streams: counts, durationMs: Date.now() - started };
+  logger.info(report, 'rebuild: swapped in the new read model');
+  return report;
+}
+
+/**
+ * Hands every event of a stream from `from` to at least `to` to `apply`, in order and in batches.
+ * Answers the last sequence read.
+ */
+export async function replayStream(
+  bus: Bus,
+  stream: string,
+  from: number,
+  to: number,
+  batchSize: number,
+  apply: (events: KnownEvent[]) => Promise<void>,
+): Promise<number> {
+  let last = from - 1;
+  if (to < from) return last;
+  const consumer = await bus.js.consumers.get(stream, {
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: from,
+  });
+  try {
+    while (last < to) {
+      const batch = await consumer.fetch({ max_messages: Math.min(batchSize, to - last), expires: 2_000 });
+      const events: KnownEvent[] = [];
+      let received = 0;
+      for await (const msg of batch) {
+        received++;
+        last = msg.seq;
+        const event = parseEvent(msg.data);
+        if (event) events.push(event);
+      }
+      if (events.length > 0) await apply(events);
+      else if (received === 0) break;
+    }
+  } finally {
+    await consumer.delete().catch(() => undefined);
+  }
+  return last;
+}
+
+function parseEvent(data: Uint8Array): KnownEvent | undefined {
+  try {
+    return validateEvent(JSON.parse(new TextDecoder().decode(data))) as KnownEvent;
+  } catch {
+    // The live consumers dead-letter what does not parse, so the projection never saw it either.
+    return undefined;
+  }
+}
+
+async function dropSchema(url: string, schemaName: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schemaName)} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function swapSchemas(client: pg.Client): Promise<void> {
+  const retired = `${LIVE_SCHEMA}_retired`;
+  await client.query('BEGIN');
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(retired)} CASCADE`);
+    const live = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [LIVE_SCHEMA]);
+    if (live.rowCount) {
+      await client.query(`ALTER SCHEMA ${pg.escapeIdentifier(LIVE_SCHEMA)} RENAME TO ${pg.escapeIdentifier(retired)}`);
+    }
+    await client.query(
+      `ALTER SCHEMA ${pg.escapeIdentifier(SHADOW_SCHEMA)} RENAME TO ${pg.escapeIdentifier(LIVE_SCHEMA)}`,
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+  await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(retired)} CASCADE`);
+}
