@@ -132,6 +132,16 @@ export class TranscoderHarness {
     bytes: Uint8Array,
     meta: { filename: string; contentType: string },
   ): Promise<EventData<'ingest.upload.completed.v1'>> {
+    const data = await this.stage(bytes, meta);
+    await this.bus.publish('ingest.upload.completed.v1', { data });
+    return data;
+  }
+
+  /** Stores a source as the ingest service would; returns the data of the event that would announce it. */
+  async stage(
+    bytes: Uint8Array,
+    meta: { filename: string; contentType: string },
+  ): Promise<EventData<'ingest.upload.completed.v1'>> {
     const trackId = randomUUID();
     await this.store.put(objectKeys.source(trackId), bytes, meta.contentType);
     const data: EventData<'ingest.upload.completed.v1'> = {
@@ -157,7 +167,6 @@ export class TranscoderHarness {
       },
       cover: null,
     };
-    await this.bus.publish('ingest.upload.completed.v1', { data });
     return data;
   }
 

@@ -1,0 +1,178 @@
+/**
+ * Transcoder benchmark. Prints two ratios, each against a baseline measured in the same run:
+ *
+ * 1. upload to playable for one 4-minute track (the pipeline's wall time from the upload event
+ *    to `transcode.completed.v1`: S3 download, ffprobe, the one ffmpeg pass, uploads) divided by
+ *    one bare ffmpeg command making the same 3-rendition fMP4 HLS ladder from a local file;
+ * 2. a batch of short tracks through two transcoder processes (one job each) against the
+ *    machine's two cores running the bare command two at a time: the share of that capacity.
+ *
+ * Needs NATS (and Postgres, Redis, as the test setup checks); starts a local S3 server when
+ * `S3_ENDPOINT` is unset. Usage: `node bench/transcode/run.ts [--runs 2] [--tracks 40] [--seconds 20]`.
+ */
+import { execFile } from 'node:child_process';
+import { readFile, mkdir, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { defaultSettings, type EventData } from '@tonearm/contracts';
+import { prepareTestServices } from '@tonearm/testing';
+import {
+  generateSource,
+  TranscoderHarness,
+  type GeneratedSource,
+} from '../../apps/transcoder/test/transcoder-harness.ts';
+
+const run = promisify(execFile);
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '2' },
+    tracks: { type: 'string', default: '40' },
+    seconds: { type: 'string', default: '20' },
+  },
+});
+const runs = Number(args.runs);
+const trackCount = Number(args.tracks);
+const batchSeconds = Number(args.seconds);
+const ladder = defaultSettings()['transcode.ladder'];
+const segmentSeconds = defaultSettings()['transcode.segmentSeconds'];
+
+/** The bare command: decode, split, three AAC encoders, fMP4 HLS with the same options as the pipeline's ladder. */
+async function bareLadder(source: string, outDir: string): Promise<void> {
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const split = ladder.map((_, i) => `[r${i}]`).join('');
+  await run('ffmpeg', [
+    ...['-v', 'error', '-nostdin', '-y', '-i', source],
+    ...['-filter_complex', `[0:a:0]asplit=${ladder.length}${split}`],
+    ...ladder.flatMap((_, i) => ['-map', `[r${i}]`]),
+    ...['-c:a', 'aac', ...ladder.flatMap((rung, i) => [`-b:a:${i}`, String(rung.bitrate)])],
+    ...['-f', 'hls', '-hls_time', String(segmentSeconds), '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4'],
+    ...['-hls_fmp4_init_filename', 'init.mp4', '-hls_segment_filename', join(outDir, '%v', 'seg-%05d.m4s')],
+    ...['-var_stream_map', ladder.map((rung, i) => `a:${i},name:${rung.name}`).join(' ')],
+    join(outDir, '%v', 'index.m3u8'),
+  ]);
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return (performance.now() - start) / 1000;
+}
+
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const services = await prepareTestServices();
+Object.assign(process.env, services.env);
+const harness = await TranscoderHarness.create('bench-tx');
+
+/** Resolves when `transcode.completed.v1` (or failed) has arrived for every track id. */
+function completions(trackIds: string[]): Promise<void> {
+  const waiting = new Set(trackIds);
+  const topology = harness.bus.topology;
+  const subjects = [topology.subjectOf('transcode.completed.v1'), topology.subjectOf('transcode.failed.v1')];
+  return new Promise((resolve, reject) => {
+    const subs = subjects.map((subject) =>
+      harness.bus.nc.subscribe(subject, {
+        callback: (err, msg) => {
+          if (err) return reject(err);
+          const event = msg.json<{ type: string; data: { trackId: string; reason?: string } }>();
+          if (event.type === 'transcode.failed.v1') reject(new Error(`transcode failed: ${event.data.reason}`));
+          waiting.delete(event.data.trackId);
+          if (waiting.size === 0) {
+            for (const sub of subs) sub.unsubscribe();
+            resolve();
+          }
+        },
+      }),
+    );
+  });
+}
+
+async function pipeline(staged: EventData<'ingest.upload.completed.v1'>[]): Promise<number> {
+  await harness.bus.nc.flush();
+  return timed(async () => {
+    const done = completions(staged.map((s) => s.trackId));
+    await harness.bus.nc.flush();
+    for (const data of staged) await harness.bus.publish('ingest.upload.completed.v1', { data });
+    await done;
+  });
+}
+
+try {
+  console.log(`machine: ${availableParallelism()} cores; ladder ${ladder.map((r) => r.name).join(', ')}`);
+
+  const long = await generateSource(harness.dir, 'four-minutes', {
+    format: 'flac',
+    seconds: 240,
+    sampleRate: 44_100,
+    channels: 2,
+  });
+  const single = await harness.startWorker({ TRANSCODER_CONCURRENCY: '1', LOG_LEVEL: 'warn' });
+  const bareTimes: number[] = [];
+  const pipelineTimes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    bareTimes.push(await timed(() => bareLadder(long.path, join(harness.dir, 'bare-long'))));
+    const staged = await harness.stage(await readFile(long.path), long);
+    pipelineTimes.push(await pipeline([staged]));
+  }
+  await single.stop();
+  const bare = median(bareTimes);
+  const piped = median(pipelineTimes);
+  console.log(`\n1) one 4-minute track (median of ${runs})`);
+  console.log(
+    `   bare ffmpeg ladder:  ${bare.toFixed(2)} s (${(240 / bare).toFixed(1)}x realtime)  runs ${bareTimes.map((t) => t.toFixed(2)).join(', ')}`,
+  );
+  console.log(
+    `   upload to playable:  ${piped.toFixed(2)} s (${(240 / piped).toFixed(1)}x realtime)  runs ${pipelineTimes.map((t) => t.toFixed(2)).join(', ')}`,
+  );
+  console.log(`   ratio pipeline / bare = ${(piped / bare).toFixed(2)}  (target <= 1.0)`);
+
+  const sources: GeneratedSource[] = [];
+  for (let i = 0; i < trackCount; i++) {
+    sources.push(
+      await generateSource(harness.dir, `batch-${i}`, {
+        format: i % 2 ? 'flac' : 'mp3',
+        seconds: batchSeconds,
+        sampleRate: 44_100,
+        channels: 2,
+      }),
+    );
+  }
+  const bareBatch = await timed(() =>
+    inParallel(sources, 2, (source) => bareLadder(source.path, join(harness.dir, `bare-${source.filename}`))),
+  );
+  const workers = [
+    await harness.startWorker({ TRANSCODER_CONCURRENCY: '1', LOG_LEVEL: 'warn' }),
+    await harness.startWorker({ TRANSCODER_CONCURRENCY: '1', LOG_LEVEL: 'warn' }),
+  ];
+  const staged = [];
+  for (const source of sources) staged.push(await harness.stage(await readFile(source.path), source));
+  const pipelineBatch = await pipeline(staged);
+  await Promise.all(workers.map((w) => w.stop()));
+  const audio = trackCount * batchSeconds;
+  console.log(`\n2) batch of ${trackCount} tracks of ${batchSeconds} s`);
+  console.log(
+    `   bare ffmpeg, 2 at a time:          ${bareBatch.toFixed(2)} s (${(audio / bareBatch).toFixed(1)}x realtime)`,
+  );
+  console.log(
+    `   two transcoder workers, 1 job each: ${pipelineBatch.toFixed(2)} s (${(audio / pipelineBatch).toFixed(1)}x realtime)`,
+  );
+  console.log(`   ratio of capacity (bare / pipeline) = ${(bareBatch / pipelineBatch).toFixed(2)}  (target >= 0.9)`);
+} finally {
+  await harness.close();
+  await services.stop();
+}
