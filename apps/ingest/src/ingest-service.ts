@@ -1,6 +1,8 @@
 import { consume } from '@tonearm/bus';
+import type { CheckResult } from '@tonearm/runtime';
 import { startService, type RunningService, type ServiceOptions } from '@tonearm/service-host';
 import { createS3Client, ObjectStore, PresignedMultipart } from '@tonearm/storage';
+import type pg from 'pg';
 import packageJson from '../package.json' with { type: 'json' };
 import { AudioProbeAdapter } from './adapters/audio-probe.adapter.ts';
 import { TagReaderAdapter } from './adapters/tag-reader.adapter.ts';
@@ -12,6 +14,16 @@ import { serveUploadRpcs } from './rpc/upload.rpc.ts';
 import { UploadCompletionService } from './services/upload-completion.service.ts';
 import { UploadSessionService } from './services/upload-session.service.ts';
 import { UploadSweeperService } from './services/upload-sweeper.service.ts';
+
+async function checkPostgres(pool: pg.Pool | undefined): Promise<CheckResult> {
+  if (!pool) return { status: 'failing', detail: 'database not open yet' };
+  try {
+    await pool.query('SELECT 1');
+    return { status: 'ok' };
+  } catch (error) {
+    return { status: 'failing', detail: error instanceof Error ? error.message : String(error) };
+  }
+}
 
 /** A running ingest: the host service and its parts, reachable by tests. */
 export interface Ingest {
@@ -35,25 +47,21 @@ export interface Ingest {
 export async function startIngest(
   options: Pick<ServiceOptions<typeof ingestEnvShape>, 'ownsProcess' | 'environment'> = {},
 ): Promise<Ingest> {
+  let pool: pg.Pool | undefined;
   const service = await startService({
     name: 'ingest',
     version: packageJson.version,
     description: 'Upload sessions, presigned S3 URLs, tag extraction and content hashes',
     env: ingestEnvShape,
+    healthChecks: { postgres: () => checkPostgres(pool) },
     ...options,
   });
   const { env, logger } = service;
   try {
-    const { db, pool } = await openDatabase(env.INGEST_DATABASE_URL);
-    service.onShutdown(() => pool.end());
-    service.addHealthCheck('postgres', async () => {
-      try {
-        await pool.query('SELECT 1');
-        return { status: 'ok' };
-      } catch (error) {
-        return { status: 'failing', detail: error instanceof Error ? error.message : String(error) };
-      }
-    });
+    const database = await openDatabase(env.INGEST_DATABASE_URL);
+    const { db } = database;
+    pool = database.pool;
+    service.onShutdown(() => database.pool.end());
 
     const client = createS3Client(env);
     const presignClient = env.S3_PUBLIC_ENDPOINT
