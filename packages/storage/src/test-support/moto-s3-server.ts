@@ -1,8 +1,31 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { freePort } from '@tonearm/testing';
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createS3Client, type StorageEnv } from '../storage-config.ts';
+
+/**
+ * Where moto's server is: `MOTO_SERVER_PATH`, else `moto_server` on the PATH, else in a pyenv
+ * Python (CI runs without the shell profile that puts pyenv's shims on the PATH).
+ */
+export function motoServerPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MOTO_SERVER_PATH) return env.MOTO_SERVER_PATH;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, 'moto_server'))) return join(dir, 'moto_server');
+  }
+  const versions = join(env.PYENV_ROOT ?? join(homedir(), '.pyenv'), 'versions');
+  const found = existsSync(versions)
+    ? readdirSync(versions)
+        .sort()
+        .reverse()
+        .map((version) => join(versions, version, 'bin', 'moto_server'))
+        .find((path) => existsSync(path))
+    : undefined;
+  return found ?? 'moto_server';
+}
 
 /** A private S3 server of one test file. */
 export interface MotoS3 {
@@ -11,7 +34,7 @@ export interface MotoS3 {
 }
 
 /**
- * Starts moto's S3 server (`moto_server`, or `MOTO_SERVER_PATH`) on a free loopback port with an
+ * Starts moto's S3 server ({@link motoServerPath}) on a free loopback port with an
  * empty bucket. Tests of multipart resume and abort use it because the local s3rver of the global
  * setup answers ListParts, ListMultipartUploads and AbortMultipartUpload with "not implemented".
  *
@@ -21,7 +44,7 @@ export interface MotoS3 {
  */
 export async function startMotoS3(bucket = 'tonearm-test'): Promise<MotoS3> {
   const port = await freePort();
-  const child = spawn(process.env.MOTO_SERVER_PATH ?? 'moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(motoServerPath(), ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
