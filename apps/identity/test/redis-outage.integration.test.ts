@@ -24,6 +24,7 @@ async function startRedis(): Promise<void> {
     retryStrategy: () => 50,
     maxRetriesPerRequest: null,
   });
+  probe.on('error', () => undefined);
   try {
     await vi.waitFor(async () => expect(await probe.ping()).toBe('PONG'), { timeout: 10_000, interval: 50 });
   } finally {
