@@ -32,8 +32,8 @@ export interface FixtureOptions {
   sampleRate?: number;
   channels?: number;
   tags?: FixtureTags;
-  /** Embed a small generated JPEG as the front cover (MP3 only). */
-  cover?: boolean;
+  /** Embed a generated JPEG as the front cover (MP3 only): 64 px, or 1000 px of noise (hundreds of KiB). */
+  cover?: boolean | 'large';
 }
 
 /**
@@ -54,7 +54,9 @@ export async function generateAudio(format: AudioFormat, options: FixtureOptions
       '-i',
       `sine=frequency=440:sample_rate=${options.sampleRate ?? 44_100}:duration=${seconds}`,
     ];
-    const cover = options.cover ? ['-f', 'lavfi', '-i', 'color=c=red:s=64x64:d=1', '-frames:v', '1'] : [];
+    const picture = options.cover === 'large' ? 'noise=alls=100:allf=t,format=yuvj420p' : 'format=yuvj420p';
+    const size = options.cover === 'large' ? '1000x1000' : '64x64';
+    const cover = options.cover ? ['-f', 'lavfi', '-i', `color=c=red:s=${size}:d=1,${picture}`] : [];
     const mapping = options.cover
       ? [
           '-map',
@@ -63,6 +65,10 @@ export async function generateAudio(format: AudioFormat, options: FixtureOptions
           '1:v',
           '-c:v',
           'mjpeg',
+          '-frames:v',
+          '1',
+          '-q:v',
+          '2',
           '-disposition:v',
           'attached_pic',
           '-metadata:s:v',

@@ -122,8 +122,9 @@ describe('uploading each supported format', () => {
     });
   });
 
-  it('stores the embedded cover art under the track cover key', async () => {
-    const bytes = await generateAudio('mp3', { cover: true, tags: { title: 'Covered', artist: 'Art' } });
+  it.each([true, 'large'] as const)('stores embedded cover art (%s) under the track cover key', async (size) => {
+    const bytes = await generateAudio('mp3', { cover: size, tags: { title: 'Covered', artist: 'Art' } });
+    if (size === 'large') expect(bytes.length).toBeGreaterThan(100_000);
     const { created } = await uploadFile(harness, newPrincipal(), bytes, 'covered.mp3');
 
     const event = await waitForOutcome(harness, created.uploadId);

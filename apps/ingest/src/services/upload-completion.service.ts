@@ -10,7 +10,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AudioProbeAdapter } from '../adapters/audio-probe.adapter.ts';
-import { sniffAudio, SNIFF_BYTES } from '../adapters/content-sniffer.ts';
+import { sniffAudio, SNIFF_BYTES, type SniffResult } from '../adapters/content-sniffer.ts';
 import type { FileTags, TagReaderAdapter } from '../adapters/tag-reader.adapter.ts';
 import type { SessionOutcome, UploadSessionRow } from '../database/schema.ts';
 import type { UploadSessionRepository } from '../repositories/upload-session.repository.ts';
@@ -167,9 +167,7 @@ export class UploadCompletionService {
       throw new UploadRefusal(`size mismatch: ${session.size} bytes were declared but ${head.size} arrived`);
     }
 
-    const first = await store.read(key, `bytes=0-${SNIFF_BYTES - 1}`);
-    if (!first) throw new UploadRefusal('the uploaded file is missing from storage');
-    const sniffed = await sniffAudio(await readAll(first.body));
+    const sniffed = await this.sniff(key);
     if (!sniffed.ok) throw new UploadRefusal(sniffed.reason);
 
     const workFile = join(this.deps.workDir, `ingest-${session.uploadId}-${randomUUID()}`);
@@ -226,6 +224,13 @@ export class UploadCompletionService {
     } finally {
       await rm(workFile, { force: true });
     }
+  }
+
+  /** Sniffs the first bytes of the object. */
+  private async sniff(key: string): Promise<SniffResult> {
+    const object = await this.deps.store.read(key, `bytes=0-${SNIFF_BYTES - 1}`);
+    if (!object) throw new UploadRefusal('the uploaded file is missing from storage');
+    return sniffAudio(await readAll(object.body));
   }
 
   /** Streams the object to a work file, hashing it on the way; answers the SHA-256 in hex. */
