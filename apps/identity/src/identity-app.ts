@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { RunningService } from '@tonearm/service-host';
 import type { Redis } from 'ioredis';
+import type { CheckResult } from '@tonearm/runtime';
+import { appContextCheckName } from './app-context-health.provider.ts';
 import { AppModule } from './app.module.ts';
 import type { identityEnvShape } from './config/identity-env.ts';
 import { openDatabase } from './database/database.ts';
@@ -19,6 +21,12 @@ export interface IdentityApp {
   /** Stops the HTTP server, then closes Redis and Postgres. */
   close(): Promise<void>;
 }
+
+/** The `nest` health check until the application context replaces it. */
+export const startingCheck = (): CheckResult => ({
+  status: 'failing',
+  detail: 'identity is starting: connecting to Postgres and Redis',
+});
 
 /** Waits until Redis is ready, or gives up quietly: identity starts anyway and answers 503 until it is. */
 function redisReady(redis: Redis, timeoutMs: number): Promise<void> {
@@ -46,6 +54,7 @@ export async function startIdentityApp(
   options: { passwordHasher?: PasswordHasher } = {},
 ): Promise<IdentityApp> {
   const config = service.env;
+  service.addHealthCheck(appContextCheckName, startingCheck);
   const { db, pool } = await openDatabase(config.IDENTITY_DATABASE_URL);
   const redis = createRedisClient(config.REDIS_URL, config.IDENTITY_REDIS_PREFIX);
   let redisDown = false;

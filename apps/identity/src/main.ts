@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { startService } from '@tonearm/service-host';
+import { appContextCheckName } from './app-context-health.provider.ts';
 import { identityEnvShape, identityHttpUrl } from './config/identity-env.ts';
-import { startIdentityApp } from './identity-app.ts';
+import { startIdentityApp, startingCheck } from './identity-app.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -13,6 +14,8 @@ const service = await startService({
   description: 'Accounts, sessions and signing keys',
   env: identityEnvShape,
   httpUrl: identityHttpUrl(process.env),
+  // Failing until the Nest application replaces it: the ops server answers before Postgres and Redis are reached.
+  healthChecks: { [appContextCheckName]: startingCheck },
 });
 
 try {
