@@ -1,11 +1,20 @@
+import type { Bus } from '@tonearm/bus';
 import type { InstanceHealth } from '@tonearm/contracts';
 import type { Logger, Registry } from '@tonearm/runtime';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
+import type { Authenticator } from './auth/authenticator.ts';
+import type { SessionChecker } from './auth/session-checker.ts';
 import type { InstanceDirectory } from './discovery/instance-directory.ts';
+import type { MediaObjects } from './media/media-objects.ts';
+import type { MediaTokens } from './media/media-token.ts';
 import { requestContext } from './middleware/request-context.middleware.ts';
 import { apiError } from './routes/api-error.ts';
+import { catalogRoutes } from './routes/catalog.routes.ts';
+import { identityProxy } from './routes/identity-proxy.route.ts';
+import { mediaRoutes } from './routes/media.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
+import { uploadsRoutes } from './routes/uploads.routes.ts';
 import { webPages } from './routes/web-pages.route.ts';
 
 /** What the edge needs from the process around it. */
@@ -14,19 +23,37 @@ export interface EdgeDependencies {
   metrics: Registry;
   health: () => Promise<InstanceHealth>;
   web: InstanceDirectory;
+  identity: InstanceDirectory;
+  bus: Bus;
+  authenticator: Authenticator;
+  sessions: SessionChecker;
+  tokens: MediaTokens;
+  objects: MediaObjects;
   upstreamTimeoutMs: number;
+  rpcTimeoutMs: number;
 }
 
 /**
- * The edge's HTTP application: the one public origin. Operations routes, then the web app's
- * pages for everything else; the API routes of later issues mount under `/api`.
+ * The edge's HTTP application: the one public origin. Operations routes, accounts proxied to
+ * identity, uploads and catalog onto their services' bus operations, playback and HLS from
+ * storage, then the web app's pages for everything else.
  */
 export function createEdgeApp(deps: EdgeDependencies) {
+  const toIdentity = identityProxy({ identity: deps.identity, timeoutMs: deps.upstreamTimeoutMs });
   return new Hono()
     .use(requestId({ headerName: 'x-request-id' }))
     .use(requestContext(deps))
     .route('/', opsRoutes(deps))
+    .all('/api/auth/*', toIdentity)
+    .all('/api/me', toIdentity)
+    .all('/api/tokens', toIdentity)
+    .all('/api/tokens/*', toIdentity)
+    .get('/.well-known/jwks.json', toIdentity)
+    .route('/', mediaRoutes(deps))
+    .route('/api/uploads', uploadsRoutes(deps))
+    .route('/api', catalogRoutes(deps))
     .all('/api/*', (c) => apiError(c, 'not_found', `no route ${c.req.method} ${c.req.path}`))
+    .all('/stream/*', (c) => apiError(c, 'not_found', 'no such media file'))
     .all('*', webPages({ web: deps.web, timeoutMs: deps.upstreamTimeoutMs }))
     .onError((error, c) => {
       deps.logger.error({ err: error }, 'request failed');

@@ -1,41 +1,105 @@
+import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
-import { portVariable } from '@tonearm/runtime';
 import { startService } from '@tonearm/service-host';
-import { z } from 'zod';
+import { createS3Client, ObjectStore } from '@tonearm/storage';
+import { Redis } from 'ioredis';
 import packageJson from '../package.json' with { type: 'json' };
 import { createEdgeApp } from './app.ts';
+import { authenticator } from './auth/authenticator.ts';
+import { followIdentityEvents } from './auth/identity-events.ts';
+import { sessionChecker } from './auth/session-checker.ts';
+import { signingKeys } from './auth/signing-keys.ts';
+import { edgeEnvShape } from './config/edge-env.ts';
 import { watchInstances } from './discovery/instance-directory.ts';
+import { mediaObjects } from './media/media-objects.ts';
+import { mediaTokens } from './media/media-token.ts';
 
 const service = await startService({
   name: 'edge',
   version: packageJson.version,
   description: 'Public HTTP entry: API, HLS delivery and web pages',
-  env: {
-    EDGE_PORT: portVariable(8080),
-    EDGE_HOST: z.string().min(1).default('0.0.0.0'),
-    EDGE_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  },
+  env: edgeEnvShape,
 });
+const { env, logger, bus } = service;
 
-const web = watchInstances(service.bus, 'web', { logger: service.logger, accept: (i) => !!i.metadata.httpUrl });
-await web.refresh();
+const hasHttpUrl = { logger, accept: (i: { metadata: { httpUrl?: string | undefined } }) => !!i.metadata.httpUrl };
+const web = watchInstances(bus, 'web', hasHttpUrl);
+const identity = watchInstances(bus, 'identity', hasHttpUrl);
+await Promise.all([web.refresh(), identity.refresh()]);
 service.addHealthCheck('web', () =>
   web.size() > 0
     ? { status: 'ok', detail: `${web.size()} instance(s)` }
     : { status: 'degraded', detail: 'no web instance' },
 );
 
+const redis = new Redis(env.REDIS_URL, {
+  lazyConnect: true,
+  maxRetriesPerRequest: 1,
+  enableOfflineQueue: false,
+  commandTimeout: 2_000,
+});
+redis.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
+await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis is not reachable yet'));
+service.addHealthCheck('redis', async () =>
+  (await redis.ping().catch(() => 'down')) === 'PONG'
+    ? { status: 'ok' }
+    : { status: 'degraded', detail: 'sessions cannot be checked' },
+);
+
+const keys = signingKeys({
+  logger,
+  fetchJwks: async () => {
+    const target = identity.next()?.metadata.httpUrl;
+    if (!target) throw new Error('no identity instance');
+    const response = await fetch(new URL('/.well-known/jwks.json', target), { signal: AbortSignal.timeout(2_000) });
+    if (!response.ok) throw new Error(`identity answered ${response.status}`);
+    return response.json();
+  },
+});
+await keys.refresh();
+const sessions = sessionChecker({ redis, keyPrefix: env.IDENTITY_REDIS_PREFIX, cacheMs: env.EDGE_SESSION_CACHE_MS });
+const auth = authenticator({
+  bus,
+  keys,
+  sessions,
+  issuer: env.IDENTITY_TOKEN_ISSUER,
+  audience: env.IDENTITY_TOKEN_AUDIENCE,
+  apiTokenCacheMs: env.EDGE_API_TOKEN_CACHE_MS,
+  rpcTimeoutMs: env.EDGE_RPC_TIMEOUT_MS,
+});
+const stopEvents = followIdentityEvents(bus, { keys, sessions, authenticator: auth, logger });
+
+if (!env.EDGE_MEDIA_SECRET) {
+  logger.warn('EDGE_MEDIA_SECRET is unset: playback URLs work on this edge instance only');
+}
+const tokens = mediaTokens({
+  secret: env.EDGE_MEDIA_SECRET ?? randomBytes(32).toString('base64url'),
+  ttlSeconds: env.EDGE_MEDIA_TOKEN_TTL_SECONDS,
+});
+const store = new ObjectStore({ client: createS3Client(env), bucket: env.S3_BUCKET, keyPrefix: env.S3_KEY_PREFIX });
+
 const app = createEdgeApp({
-  logger: service.logger,
+  logger,
   metrics: service.metrics,
   health: service.health,
   web,
-  upstreamTimeoutMs: service.env.EDGE_UPSTREAM_TIMEOUT_MS,
+  identity,
+  bus,
+  authenticator: auth,
+  sessions,
+  tokens,
+  objects: mediaObjects({ store, maxBytes: env.EDGE_SEGMENT_CACHE_BYTES }),
+  upstreamTimeoutMs: env.EDGE_UPSTREAM_TIMEOUT_MS,
+  rpcTimeoutMs: env.EDGE_RPC_TIMEOUT_MS,
 });
-const server = serve({ fetch: app.fetch, port: service.env.EDGE_PORT, hostname: service.env.EDGE_HOST }, (info) =>
-  service.logger.info({ port: info.port }, `edge listening on http://localhost:${info.port}`),
+const server = serve({ fetch: app.fetch, port: env.EDGE_PORT, hostname: env.EDGE_HOST }, (info) =>
+  logger.info({ port: info.port }, `edge listening on http://localhost:${info.port}`),
 );
 service.onShutdown(async () => {
+  stopEvents();
   web.stop();
+  identity.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  redis.disconnect();
+  store.client.destroy();
 });

@@ -1,0 +1,51 @@
+import { accessTokenDefaults, defaultSessionKeyPrefix } from '@tonearm/contracts';
+import { portVariable, urlVariable } from '@tonearm/runtime';
+import { storageEnvShape } from '@tonearm/storage';
+import { z } from 'zod';
+
+const milliseconds = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/**
+ * The environment the edge reads once at start, on top of the common service variables.
+ * `IDENTITY_TOKEN_ISSUER`, `IDENTITY_TOKEN_AUDIENCE` and `IDENTITY_REDIS_PREFIX` must match
+ * identity's; `EDGE_MEDIA_SECRET` must be the same on every edge instance (a random one is made
+ * at start when unset, which suits one instance only).
+ */
+export const edgeEnvShape = {
+  ...storageEnvShape,
+  EDGE_PORT: portVariable(8080),
+  EDGE_HOST: z.string().min(1).default('0.0.0.0'),
+  EDGE_UPSTREAM_TIMEOUT_MS: milliseconds(100, 120_000, 10_000),
+  /** How long the edge waits for a service's answer on the bus before a 503. */
+  EDGE_RPC_TIMEOUT_MS: milliseconds(100, 60_000, 5_000),
+  REDIS_URL: urlVariable(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
+  IDENTITY_REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,100}$/, 'must be 1 to 100 letters, digits, _, :, . or -')
+    .default(defaultSessionKeyPrefix),
+  IDENTITY_TOKEN_ISSUER: z.string().min(1).default(accessTokenDefaults.issuer),
+  IDENTITY_TOKEN_AUDIENCE: z.string().min(1).default(accessTokenDefaults.audience),
+  /** How long a live session answer from Redis is reused; at most 1 s so a logout is felt at once. */
+  EDGE_SESSION_CACHE_MS: milliseconds(0, 1_000, 1_000),
+  /** How long a resolved API token is reused; its revocation event ends the reuse at once. */
+  EDGE_API_TOKEN_CACHE_MS: milliseconds(0, 10_000, 5_000),
+  /** HMAC key of playback URL tokens, at least 32 characters; the same on every edge instance. */
+  EDGE_MEDIA_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  EDGE_MEDIA_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(86_400)
+    .default(4 * 3_600),
+  /** Upper bound of the in-memory cache of hot segments and playlists. */
+  EDGE_SEGMENT_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(8 * 1024 ** 3)
+    .default(64 * 1024 ** 2),
+};
+
+/** The edge's validated environment. */
+export type EdgeEnv = z.infer<z.ZodObject<typeof edgeEnvShape>>;

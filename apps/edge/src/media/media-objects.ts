@@ -1,0 +1,59 @@
+import type { ObjectStore } from '@tonearm/storage';
+import { LRUCache } from 'lru-cache';
+
+/** A media object in memory. */
+export interface MediaObject {
+  body: Uint8Array;
+  etag: string;
+}
+
+/** Media objects (playlists, init and media segments, peaks) read from the store through a cache. */
+export interface MediaObjects {
+  get(key: string): Promise<MediaObject | undefined>;
+  /** Bytes held in the cache now. */
+  cachedBytes(): number;
+}
+
+/**
+ * Reads small media objects whole and keeps the hot ones in an LRU bounded by `maxBytes`
+ * (0: no cache). The objects under a track's HLS prefix never change once written, so a cached
+ * copy is never stale; a deleted track's objects age out. Concurrent misses on one key share
+ * one read.
+ *
+ * @example
+ * const objects = mediaObjects({ store, maxBytes: 64 * 1024 ** 2 });
+ * const segment = await objects.get('hls/<id>/aac-64k/seg-00000.m4s');
+ */
+export function mediaObjects(options: { store: ObjectStore; maxBytes: number }): MediaObjects {
+  const cache =
+    options.maxBytes > 0
+      ? new LRUCache<string, MediaObject>({
+          maxSize: options.maxBytes,
+          sizeCalculation: (value) => Math.max(1, value.body.byteLength),
+        })
+      : undefined;
+  const pending = new Map<string, Promise<MediaObject | undefined>>();
+  const load = async (key: string) => {
+    const object = await options.store.read(key);
+    if (!object) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of object.body) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const value = { body, etag: object.etag ?? `"${body.byteLength}"` };
+    if (cache && body.byteLength <= options.maxBytes / 4) cache.set(key, value);
+    return value;
+  };
+  return {
+    async get(key) {
+      const hit = cache?.get(key);
+      if (hit) return hit;
+      let reading = pending.get(key);
+      if (!reading) {
+        reading = load(key).finally(() => pending.delete(key));
+        pending.set(key, reading);
+      }
+      return reading;
+    },
+    cachedBytes: () => cache?.calculatedSize ?? 0,
+  };
+}
