@@ -37,6 +37,7 @@ const transcoder = new TranscodeService({
   metrics: createTranscodeMetrics(service.metrics),
   workDir: env.TRANSCODER_WORK_DIR ?? join(tmpdir(), 'tonearm-transcoder'),
   progressIntervalMs: env.TRANSCODER_PROGRESS_INTERVAL_MS,
+  encoderProcesses: env.TRANSCODER_ENCODER_PROCESSES,
 });
 
 const jobs = consumeTranscodeJobs(service.bus, transcoder, { concurrency: env.TRANSCODER_CONCURRENCY });

@@ -9,6 +9,11 @@ export const transcoderEnvShape = {
   FFPROBE_PATH: z.string().min(1).default('/usr/bin/ffprobe'),
   /** Jobs this process runs at once; one per core by default (ffmpeg 5.1 encodes on one thread). */
   TRANSCODER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+  /**
+   * ffmpeg processes per job: 2 (the default) decodes once and spreads the ladder's encoders over
+   * two processes, so a single track uses two cores; 1 runs everything in one process.
+   */
+  TRANSCODER_ENCODER_PROCESSES: z.coerce.number().int().min(1).max(2).default(2),
   /** Where jobs keep their temporary files. */
   TRANSCODER_WORK_DIR: z.string().min(1).optional(),
   /** Least time between two progress events of one job. */

@@ -1,6 +1,6 @@
-import { Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
-import ffmpeg from 'fluent-ffmpeg';
+import ffmpeg, { type FfmpegCommand } from 'fluent-ffmpeg';
 
 /** One rung of the ladder as the encoder sees it. */
 export interface LadderRung {
@@ -19,17 +19,21 @@ export interface LadderPassOptions {
   channels: number;
   rungs: readonly LadderRung[];
   segmentSeconds: number;
-  /** Receives the decoded audio as mono signed 16-bit little-endian PCM at `sampleRate`, for peaks. */
+  /**
+   * How many ffmpeg processes encode the ladder (1 or 2). With 2, the decoding process encodes
+   * the top rung and hands its decoded PCM to a second process for the others, so one track
+   * keeps two cores busy; the source is still decoded once.
+   */
+  encoderProcesses: number;
+  /** Receives the decoded audio: interleaved 32-bit float little-endian PCM, `channels` wide, at `sampleRate`. */
   onPcm: (chunk: Buffer) => void;
   /** Seconds of the source decoded so far; called with each ffmpeg stats line. */
   onProgress?: (processedSeconds: number) => void;
-  /** Kills ffmpeg when aborted. */
-  signal?: AbortSignal;
 }
 
 /** What ffmpeg said in the pass, for the loudness summary and for errors. */
 export interface LadderPassResult {
-  /** The last lines ffmpeg wrote to standard error. */
+  /** The last lines the decoding ffmpeg wrote to standard error. */
   log: string;
 }
 
@@ -56,31 +60,57 @@ export function timemarkSeconds(timemark: string): number | undefined {
 }
 
 /**
- * The ffmpeg arguments of the filter graph: resample and downmix once, measure EBU R128 loudness
- * and true peak on the way, then split into one branch per rung and one mono PCM branch.
+ * The filter graph of the decoding process: resample and downmix once, measure EBU R128
+ * loudness and true peak on the way, then split into one branch per rung it encodes and one
+ * `[pcm]` branch of decoded audio.
  */
-export function ladderFilterGraph(
-  options: Pick<LadderPassOptions, 'streamIndex' | 'sampleRate' | 'channels' | 'rungs'>,
-) {
+export function ladderFilterGraph(options: {
+  streamIndex: number;
+  sampleRate: number;
+  channels: number;
+  encodedRungs: number;
+}): string {
   const layout = options.channels === 1 ? 'mono' : 'stereo';
-  const branches = options.rungs.map((_, i) => `[r${i}]`).join('');
+  const branches = Array.from({ length: options.encodedRungs }, (_, i) => `[r${i}]`).join('');
   return (
     `[0:${options.streamIndex}]aresample=${options.sampleRate},` +
     `aformat=sample_fmts=fltp:sample_rates=${options.sampleRate}:channel_layouts=${layout},` +
-    `ebur128=peak=true,asplit=${options.rungs.length + 1}${branches}[wave];` +
-    `[wave]aformat=sample_fmts=s16:channel_layouts=mono[pcm]`
+    `ebur128=peak=true,asplit=${options.encodedRungs + 1}${branches}[pcm]`
   );
 }
 
+/** Output options of an fMP4 HLS ladder of `rungs` fed from the filter outputs `[r0]`, `[r1]`, ... */
+function hlsOutputOptions(rungs: readonly LadderRung[], outputDir: string, segmentSeconds: number): string[] {
+  return [
+    ...rungs.flatMap((_, i) => ['-map', `[r${i}]`]),
+    '-c:a',
+    'aac',
+    ...rungs.flatMap((rung, i) => [`-b:a:${i}`, String(rung.bitrate)]),
+    ...['-f', 'hls', '-hls_time', String(segmentSeconds), '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4'],
+    ...['-hls_fmp4_init_filename', 'init.mp4', '-hls_segment_filename', join(outputDir, '%v', 'seg-%05d.m4s')],
+    '-var_stream_map',
+    // Tab-separated: fluent-ffmpeg splits an option holding exactly one space into two arguments.
+    rungs.map((rung, i) => `a:${i},name:${rung.name}`).join('\t'),
+  ];
+}
+
+function finished(command: FfmpegCommand, lines?: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    command
+      .on('error', (err: Error) => reject(new LadderPassError(err.message, (lines ?? []).join('\n'))))
+      .on('end', () => resolve());
+  });
+}
+
 /**
- * Runs ffmpeg once over the source (through fluent-ffmpeg, kept behind this adapter): the HLS
- * ladder as fMP4 segments cut at the same boundaries in every rendition, the ebur128 summary in
- * the log, and mono PCM on standard output for the waveform.
+ * Runs the one decode pass over a source (through fluent-ffmpeg, kept behind this adapter): the
+ * HLS ladder as fMP4 segments cut at the same boundaries in every rendition, the ebur128
+ * summary in the log, and the decoded PCM for the waveform.
  *
  * @example
  * const pass = new FfmpegAdapter({ ffmpegPath: '/usr/bin/ffmpeg' });
  * const { log } = await pass.runLadderPass({ inputPath, outputDir, streamIndex: 0, sampleRate: 48_000,
- *   channels: 2, rungs, segmentSeconds: 6, onPcm: (chunk) => peaks.push(chunk) });
+ *   channels: 2, rungs, segmentSeconds: 6, encoderProcesses: 2, onPcm: (chunk) => peaks.push(chunk) });
  */
 export class FfmpegAdapter {
   readonly ffmpegPath: string;
@@ -89,71 +119,69 @@ export class FfmpegAdapter {
     this.ffmpegPath = options.ffmpegPath;
   }
 
-  /** @throws LadderPassError when ffmpeg fails or is killed */
-  runLadderPass(options: LadderPassOptions): Promise<LadderPassResult> {
+  /** @throws LadderPassError when an ffmpeg process fails or is killed */
+  async runLadderPass(options: LadderPassOptions): Promise<LadderPassResult> {
+    const helperCount = options.encoderProcesses > 1 ? options.rungs.length - 1 : 0;
+    const helperRungs = options.rungs.slice(0, helperCount);
+    const mainRungs = options.rungs.slice(helperCount);
     const lines: string[] = [];
-    const pcm = new Writable({
-      emitClose: false,
-      autoDestroy: false,
-      write(chunk: Buffer, _encoding, callback) {
-        options.onPcm(chunk);
-        callback();
-      },
-    });
-    const bitrates = options.rungs
-      .map((rung, i) => `-b:a:${i}`)
-      .flatMap((flag, i) => [flag, `${options.rungs[i]!.bitrate}`]);
-    const command = ffmpeg(options.inputPath)
+    const pcm = new PassThrough({ emitClose: false, autoDestroy: false });
+    const pcmEnded = new Promise<void>((resolve) => pcm.once('end', () => resolve()));
+    pcm.on('data', (chunk: Buffer) => options.onPcm(chunk));
+
+    const decoder = ffmpeg(options.inputPath)
       .setFfmpegPath(this.ffmpegPath)
       .inputOptions(['-nostdin', '-hide_banner'])
-      .complexFilter(ladderFilterGraph(options))
+      .complexFilter(ladderFilterGraph({ ...options, encodedRungs: mainRungs.length }))
       .output(join(options.outputDir, '%v', 'index.m3u8'))
-      .outputOptions([
-        ...options.rungs.flatMap((_, i) => ['-map', `[r${i}]`]),
-        '-c:a',
-        'aac',
-        ...bitrates,
-        '-f',
-        'hls',
-        '-hls_time',
-        String(options.segmentSeconds),
-        '-hls_playlist_type',
-        'vod',
-        '-hls_segment_type',
-        'fmp4',
-        '-hls_fmp4_init_filename',
-        'init.mp4',
-        '-hls_segment_filename',
-        join(options.outputDir, '%v', 'seg-%05d.m4s'),
-        '-var_stream_map',
-        // Tab-separated: fluent-ffmpeg splits an option holding exactly one space into two arguments.
-        options.rungs.map((rung, i) => `a:${i},name:${rung.name}`).join('\t'),
-      ])
+      .outputOptions(hlsOutputOptions(mainRungs, options.outputDir, options.segmentSeconds))
       .output(pcm, { end: true })
-      .outputOptions(['-map', '[pcm]', '-f', 's16le']);
+      .outputOptions(['-map', '[pcm]', '-c:a', 'pcm_f32le', '-f', 'f32le'])
+      .on('stderr', (line: string) => {
+        lines.push(line);
+        if (lines.length > LOG_LINES) lines.splice(0, lines.length - LOG_LINES);
+      })
+      .on('progress', (progress: { timemark?: string }) => {
+        const seconds = progress.timemark ? timemarkSeconds(progress.timemark) : undefined;
+        if (seconds !== undefined) options.onProgress?.(seconds);
+      });
+    const decoding = finished(decoder, lines);
 
-    return new Promise<LadderPassResult>((resolve, reject) => {
-      const pcmFinished = new Promise<void>((done) => pcm.once('finish', () => done()));
-      const abort = () => command.kill('SIGKILL');
-      options.signal?.addEventListener('abort', abort, { once: true });
-      command
+    let encoding: Promise<void> = Promise.resolve();
+    let helper: FfmpegCommand | undefined;
+    if (helperRungs.length > 0) {
+      const helperLines: string[] = [];
+      const split = helperRungs.map((_, i) => `[r${i}]`).join('');
+      helper = ffmpeg(pcm)
+        .setFfmpegPath(this.ffmpegPath)
+        .inputOptions([
+          '-hide_banner',
+          '-f',
+          'f32le',
+          '-ar',
+          String(options.sampleRate),
+          '-ac',
+          String(options.channels),
+        ])
+        .complexFilter(`[0:a]asplit=${helperRungs.length}${split}`)
+        .output(join(options.outputDir, '%v', 'index.m3u8'))
+        .outputOptions(hlsOutputOptions(helperRungs, options.outputDir, options.segmentSeconds))
         .on('stderr', (line: string) => {
-          lines.push(line);
-          if (lines.length > LOG_LINES) lines.splice(0, lines.length - LOG_LINES);
-        })
-        .on('progress', (progress: { timemark?: string }) => {
-          const seconds = progress.timemark ? timemarkSeconds(progress.timemark) : undefined;
-          if (seconds !== undefined) options.onProgress?.(seconds);
-        })
-        .on('error', (err: Error) => {
-          options.signal?.removeEventListener('abort', abort);
-          reject(new LadderPassError(err.message, lines.join('\n')));
-        })
-        .on('end', () => {
-          options.signal?.removeEventListener('abort', abort);
-          void pcmFinished.then(() => resolve({ log: lines.join('\n') }));
-        })
-        .run();
-    });
+          helperLines.push(line);
+          if (helperLines.length > 50) helperLines.shift();
+        });
+      encoding = finished(helper, helperLines);
+      helper.run();
+    }
+    decoder.run();
+
+    // One failing process must not leave the other waiting on a pipe for ever.
+    decoding.catch(() => helper?.kill('SIGKILL'));
+    encoding.catch(() => decoder.kill('SIGKILL'));
+    const [decoded, encoded] = await Promise.allSettled([decoding, encoding]);
+    if (decoded.status === 'rejected') throw decoded.reason;
+    if (encoded.status === 'rejected') throw encoded.reason;
+    await pcmEnded;
+    return { log: lines.join('\n') };
   }
 }

@@ -49,6 +49,8 @@ export interface TranscodeServiceDeps {
   workDir: string;
   /** Least time between two progress events of a job. */
   progressIntervalMs: number;
+  /** ffmpeg processes per job (1, or 2 to spread the encoders of one track over two cores). */
+  encoderProcesses: number;
 }
 
 /** Cache headers of what the transcoder writes: media never changes under its key, playlists may be rewritten. */
@@ -149,7 +151,7 @@ export class TranscodeService {
     const hlsDir = join(dir, 'hls');
     await mkdir(hlsDir);
     const { log, peaks } = await this.runPass(job, sourcePath, hlsDir, probe, plan, settings, logger);
-    const decodedSeconds = peaks.sampleCount / plan.sampleRate;
+    const decodedSeconds = peaks.frameCount / plan.sampleRate;
     const truncated = checkDecodedLength(probe, decodedSeconds);
     if (truncated) throw new SourceRefused(truncated);
     const measured = parseEbur128Summary(log);
@@ -244,7 +246,7 @@ export class TranscodeService {
     settings: TranscodeSettings,
     logger: Logger,
   ): Promise<{ log: string; peaks: PeakAccumulator }> {
-    const peaks = new PeakAccumulator(plan.expectedSeconds * plan.sampleRate);
+    const peaks = new PeakAccumulator(plan.expectedSeconds * plan.sampleRate, plan.channels);
     let lastProgressAt = performance.now();
     let processedSeconds = 0;
     const durationMs = Math.round(plan.expectedSeconds * 1000);
@@ -268,6 +270,7 @@ export class TranscodeService {
         channels: plan.channels,
         rungs: settings.ladder,
         segmentSeconds: settings.segmentSeconds,
+        encoderProcesses: this.deps.encoderProcesses,
         onPcm: (chunk) => peaks.push(chunk),
         onProgress,
       });

@@ -14,51 +14,68 @@ export interface WaveformDocument {
 }
 
 /**
- * Collects peak levels from a stream of mono signed 16-bit little-endian PCM, block by block,
- * so memory stays small for a three-hour track, and reduces them to a fixed number of peaks.
+ * Collects peak levels from a stream of interleaved 32-bit float little-endian PCM (the decoded
+ * audio as ffmpeg hands it on), block by block, so memory stays small for a three-hour track,
+ * and reduces them to a fixed number of peaks. A frame's level is its loudest channel.
  *
  * @example
- * const sut = new PeakAccumulator(expectedSamples);
+ * const sut = new PeakAccumulator(expectedFrames, 2);
  * pcm.on('data', (chunk) => sut.push(chunk));
  * const { peaks } = sut.document(1000);
  */
 export class PeakAccumulator {
-  readonly blockSamples: number;
+  readonly blockFrames: number;
+  readonly channels: number;
   private readonly blocks: number[] = [];
   private current = 0;
   private inBlock = 0;
-  private carry: number | undefined;
-  private samples = 0;
+  private frameLevel = 0;
+  private channel = 0;
+  private readonly carry = Buffer.alloc(4);
+  private carried = 0;
+  private frames = 0;
 
-  /** @param expectedSamples roughly how many samples will come; only sets the block size. */
-  constructor(expectedSamples: number, peakCount = DEFAULT_PEAK_COUNT) {
-    this.blockSamples = Math.max(1, Math.floor(expectedSamples / (peakCount * BLOCKS_PER_PEAK)));
+  /** @param expectedFrames roughly how many frames (samples per channel) will come; only sets the block size. */
+  constructor(expectedFrames: number, channels = 1, peakCount = DEFAULT_PEAK_COUNT) {
+    this.blockFrames = Math.max(1, Math.floor(expectedFrames / (peakCount * BLOCKS_PER_PEAK)));
+    this.channels = channels;
   }
 
-  /** Samples seen so far. */
-  get sampleCount(): number {
-    return this.samples;
+  /** Whole frames seen so far. */
+  get frameCount(): number {
+    return this.frames;
   }
 
   /** Takes the next bytes of PCM; a sample split across chunks is joined. */
   push(chunk: Uint8Array): void {
     let offset = 0;
-    if (this.carry !== undefined && chunk.length > 0) {
-      this.take((((chunk[0]! << 8) | this.carry) << 16) >> 16);
-      this.carry = undefined;
-      offset = 1;
+    if (this.carried > 0) {
+      const need = Math.min(4 - this.carried, chunk.length);
+      this.carry.set(chunk.subarray(0, need), this.carried);
+      this.carried += need;
+      offset = need;
+      if (this.carried < 4) return;
+      this.take(this.carry.readFloatLE(0));
+      this.carried = 0;
     }
     const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const end = offset + Math.floor((chunk.length - offset) / 2) * 2;
-    for (let i = offset; i < end; i += 2) this.take(view.getInt16(i, true));
-    if (end < chunk.length) this.carry = chunk[end]!;
+    const end = offset + Math.floor((chunk.length - offset) / 4) * 4;
+    for (let i = offset; i < end; i += 4) this.take(view.getFloat32(i, true));
+    if (end < chunk.length) {
+      this.carry.set(chunk.subarray(end), 0);
+      this.carried = chunk.length - end;
+    }
   }
 
   private take(sample: number): void {
     const level = sample < 0 ? -sample : sample;
-    if (level > this.current) this.current = level;
-    this.samples++;
-    if (++this.inBlock === this.blockSamples) {
+    if (level > this.frameLevel) this.frameLevel = level;
+    if (++this.channel < this.channels) return;
+    this.channel = 0;
+    this.frames++;
+    if (this.frameLevel > this.current) this.current = this.frameLevel;
+    this.frameLevel = 0;
+    if (++this.inBlock === this.blockFrames) {
       this.blocks.push(this.current);
       this.current = 0;
       this.inBlock = 0;
@@ -66,7 +83,7 @@ export class PeakAccumulator {
   }
 
   /**
-   * The peaks of the track in `count` equal slices (fewer when there are fewer samples),
+   * The peaks of the track in `count` equal slices (fewer when there are fewer frames),
    * scaled so the loudest is 1 and rounded to 3 decimals.
    */
   document(count = DEFAULT_PEAK_COUNT): WaveformDocument {
@@ -84,7 +101,7 @@ export class PeakAccumulator {
     return {
       version: 1,
       peaks: raw.map((value) => (loudest === 0 ? 0 : Math.round((value / loudest) * 1000) / 1000)),
-      fullScalePeak: Math.round((Math.min(loudest, 32767) / 32767) * 1000) / 1000,
+      fullScalePeak: Math.round(Math.min(loudest, 1) * 1000) / 1000,
     };
   }
 }
