@@ -8,7 +8,10 @@
  *    machine's two cores running the bare command two at a time: the share of that capacity.
  *
  * Needs NATS (and Postgres, Redis, as the test setup checks); starts a local S3 server when
- * `S3_ENDPOINT` is unset. Usage: `node bench/transcode/run.ts [--runs 2] [--tracks 40] [--seconds 20]`.
+ * `S3_ENDPOINT` is unset. Part 1 runs the pipeline with the transcoder's two encoder processes per job
+ * (its default) and with one. Usage:
+ * `node bench/transcode/run.ts [--runs 2] [--tracks 40] [--seconds 20] [--encoder-processes 2]`
+ * (`--encoder-processes` sets the batch's workers).
  */
 import { execFile } from 'node:child_process';
 import { readFile, mkdir, rm } from 'node:fs/promises';
@@ -29,11 +32,13 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '2' },
     tracks: { type: 'string', default: '40' },
     seconds: { type: 'string', default: '20' },
+    'encoder-processes': { type: 'string', default: '2' },
   },
 });
 const runs = Number(args.runs);
 const trackCount = Number(args.tracks);
 const batchSeconds = Number(args.seconds);
+const batchEncoderProcesses = args['encoder-processes'];
 const ladder = defaultSettings()['transcode.ladder'];
 const segmentSeconds = defaultSettings()['transcode.segmentSeconds'];
 
@@ -121,25 +126,33 @@ try {
     sampleRate: 44_100,
     channels: 2,
   });
-  const single = await harness.startWorker({ TRANSCODER_CONCURRENCY: '1', LOG_LEVEL: 'warn' });
   const bareTimes: number[] = [];
-  const pipelineTimes: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  const pipelineTimes: Record<string, number[]> = { '2': [], '1': [] };
+  const bytes = await readFile(long.path);
+  for (let i = 0; i < runs; i++)
     bareTimes.push(await timed(() => bareLadder(long.path, join(harness.dir, 'bare-long'))));
-    const staged = await harness.stage(await readFile(long.path), long);
-    pipelineTimes.push(await pipeline([staged]));
+  for (const mode of ['2', '1'] as const) {
+    const worker = await harness.startWorker({
+      TRANSCODER_CONCURRENCY: '1',
+      LOG_LEVEL: 'warn',
+      TRANSCODER_ENCODER_PROCESSES: mode,
+    });
+    for (let i = 0; i < runs; i++) pipelineTimes[mode]!.push(await pipeline([await harness.stage(bytes, long)]));
+    await worker.stop();
   }
-  await single.stop();
   const bare = median(bareTimes);
-  const piped = median(pipelineTimes);
+  const list = (times: number[]) => times.map((t) => t.toFixed(2)).join(', ');
   console.log(`\n1) one 4-minute track (median of ${runs})`);
   console.log(
-    `   bare ffmpeg ladder:  ${bare.toFixed(2)} s (${(240 / bare).toFixed(1)}x realtime)  runs ${bareTimes.map((t) => t.toFixed(2)).join(', ')}`,
+    `   bare ffmpeg ladder:  ${bare.toFixed(2)} s (${(240 / bare).toFixed(1)}x realtime)  runs ${list(bareTimes)}`,
   );
-  console.log(
-    `   upload to playable:  ${piped.toFixed(2)} s (${(240 / piped).toFixed(1)}x realtime)  runs ${pipelineTimes.map((t) => t.toFixed(2)).join(', ')}`,
-  );
-  console.log(`   ratio pipeline / bare = ${(piped / bare).toFixed(2)}  (target <= 1.0)`);
+  for (const mode of ['2', '1'] as const) {
+    const piped = median(pipelineTimes[mode]!);
+    console.log(
+      `   upload to playable, ${mode} encoder process(es): ${piped.toFixed(2)} s (${(240 / piped).toFixed(1)}x realtime)  runs ${list(pipelineTimes[mode]!)}`,
+    );
+    console.log(`   ratio pipeline / bare = ${(piped / bare).toFixed(2)}  (target <= 1.0)`);
+  }
 
   const sources: GeneratedSource[] = [];
   for (let i = 0; i < trackCount; i++) {
@@ -155,16 +168,20 @@ try {
   const bareBatch = await timed(() =>
     inParallel(sources, 2, (source) => bareLadder(source.path, join(harness.dir, `bare-${source.filename}`))),
   );
-  const workers = [
-    await harness.startWorker({ TRANSCODER_CONCURRENCY: '1', LOG_LEVEL: 'warn' }),
-    await harness.startWorker({ TRANSCODER_CONCURRENCY: '1', LOG_LEVEL: 'warn' }),
-  ];
+  const batchEnv = {
+    TRANSCODER_CONCURRENCY: '1',
+    LOG_LEVEL: 'warn',
+    TRANSCODER_ENCODER_PROCESSES: batchEncoderProcesses,
+  };
+  const workers = [await harness.startWorker(batchEnv), await harness.startWorker(batchEnv)];
   const staged = [];
   for (const source of sources) staged.push(await harness.stage(await readFile(source.path), source));
   const pipelineBatch = await pipeline(staged);
   await Promise.all(workers.map((w) => w.stop()));
   const audio = trackCount * batchSeconds;
-  console.log(`\n2) batch of ${trackCount} tracks of ${batchSeconds} s`);
+  console.log(
+    `\n2) batch of ${trackCount} tracks of ${batchSeconds} s, ${batchEncoderProcesses} encoder process(es) per job`,
+  );
   console.log(
     `   bare ffmpeg, 2 at a time:          ${bareBatch.toFixed(2)} s (${(audio / bareBatch).toFixed(1)}x realtime)`,
   );
