@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { accessTokenDefaults, type Jwks } from '@tonearm/contracts';
 import type { Logger } from '@tonearm/runtime';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
@@ -17,6 +17,8 @@ export interface ActiveSigningKey {
 
 /** How long a cached view of the keys is trusted before Postgres is read again (another instance may rotate). */
 const cacheMs = 30_000;
+/** How often a running instance checks whether the signing key is due for rotation. */
+const rotationCheckMs = 3_600_000;
 /** Clock skew allowed between instances and the edge when a retired key stops verifying. */
 const skewSeconds = 60;
 
@@ -34,16 +36,17 @@ export function publishedKeys(rows: SigningKeyRow[], now: Date, accessTokenTtlSe
 
 /**
  * The Ed25519 keys that sign access tokens: created on first start, replaced when older than
- * `IDENTITY_KEY_ROTATION_DAYS` or on {@link SigningKeyService.rotateKeys}. Every change is
+ * `IDENTITY_KEY_ROTATION_DAYS` (checked at start and hourly) or on {@link SigningKeyService.rotateKeys}. Every change is
  * published as `identity.signing-keys.rotated.v1` with the JWKS.
  */
 @Injectable()
-export class SigningKeyService implements OnModuleInit {
+export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   readonly #keys: SigningKeyRepository;
   readonly #events: EventRepository;
   readonly #config: IdentityEnv;
   readonly #logger: Logger;
   #cache: { rows: SigningKeyRow[]; loadedAt: number; active?: ActiveSigningKey } | undefined;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(SigningKeyRepository) keys: SigningKeyRepository,
@@ -59,7 +62,17 @@ export class SigningKeyService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const maxAgeMs = this.#config.IDENTITY_KEY_ROTATION_DAYS * 86_400_000;
-    await this.#replace((active) => !active || Date.now() - active.createdAt.getTime() > maxAgeMs);
+    const replaceWhenOld = () =>
+      this.#replace((active) => !active || Date.now() - active.createdAt.getTime() > maxAgeMs);
+    await replaceWhenOld();
+    this.#timer = setInterval(() => {
+      replaceWhenOld().catch((error: unknown) => this.#logger.error({ err: error }, 'scheduled key rotation failed'));
+    }, rotationCheckMs);
+    this.#timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.#timer);
   }
 
   /**
