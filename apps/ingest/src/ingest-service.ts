@@ -82,6 +82,7 @@ export async function startIngest(
       tags: new TagReaderAdapter(),
       logger,
       workDir: env.INGEST_WORK_DIR,
+      concurrency: env.INGEST_CHECK_CONCURRENCY,
     });
     const uploads = new UploadSessionService({ sessions, multipart, completion, settings: service.settings, logger });
     const sweeper = new UploadSweeperService({

@@ -184,12 +184,13 @@ describe('ownership', () => {
     const bytes = await generateAudio('opus');
     const { created, parts } = await sendFile(harness, owner, bytes, 'mine.opus');
 
-    for (const attempt of [
-      call(harness, getUploadRpc, stranger, { uploadId: created.uploadId }),
-      call(harness, completeUploadRpc, stranger, { uploadId: created.uploadId, parts }),
-      call(harness, abortUploadRpc, stranger, { uploadId: created.uploadId }),
-    ]) {
-      expect(await rpcError(attempt)).toMatchObject({ code: 'not_found', message: 'no such upload' });
+    const attempts = [
+      () => call(harness, getUploadRpc, stranger, { uploadId: created.uploadId }),
+      () => call(harness, completeUploadRpc, stranger, { uploadId: created.uploadId, parts }),
+      () => call(harness, abortUploadRpc, stranger, { uploadId: created.uploadId }),
+    ];
+    for (const attempt of attempts) {
+      expect(await rpcError(attempt())).toMatchObject({ code: 'not_found', message: 'no such upload' });
     }
 
     const state = await call(harness, getUploadRpc, owner, { uploadId: created.uploadId });

@@ -14,6 +14,8 @@ export const ingestEnvShape = {
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
   /** Where an uploaded file is copied while it is hashed, probed and tagged. */
   INGEST_WORK_DIR: z.string().min(1).default(tmpdir()),
+  /** Uploads checked at once by one instance; each is copied to the work directory while checked. */
+  INGEST_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** How long presigned part URLs stay valid. */
   UPLOAD_URL_TTL_SECONDS: z.coerce
     .number()

@@ -141,6 +141,14 @@ export class UploadSessionRepository {
       .returning();
   }
 
+  /** Renews a session's lease: the sweeper leaves alone a check touched recently. */
+  async touch(uploadId: string): Promise<void> {
+    await this.db
+      .update(uploadSessions)
+      .set({ updatedAt: sql`now()` })
+      .where(eq(uploadSessions.uploadId, uploadId));
+  }
+
   /** Records that a session's outcome event is on the bus. */
   async markPublished(uploadId: string): Promise<void> {
     await this.db

@@ -36,6 +36,8 @@ export interface UploadCompletionDeps {
   tags: TagReaderAdapter;
   logger: Logger;
   workDir: string;
+  /** Checks running at once in this instance (default 2). */
+  concurrency?: number;
   /** Attempts of a check that fails for a passing reason (S3, Postgres) before it waits for the sweeper. */
   attempts?: number;
 }
@@ -70,23 +72,52 @@ async function readAll(body: AsyncIterable<unknown>): Promise<Buffer> {
  */
 export class UploadCompletionService {
   private readonly deps: UploadCompletionDeps;
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly waiting: (() => void)[] = [];
+  private active = 0;
 
   constructor(deps: UploadCompletionDeps) {
     this.deps = deps;
   }
 
-  /** Runs the check of a session in the background, in the upload's correlation context. */
+  /**
+   * Runs the check of a session in the background, in the upload's correlation context, at most
+   * `concurrency` at once (each copies its file to the work directory). A session already being
+   * checked here is not started twice.
+   */
   start(session: UploadSessionRow): void {
-    const job = runWithContext({ correlationId: session.correlationId }, () => this.run(session)).finally(() =>
-      this.running.delete(job),
-    );
-    this.running.add(job);
+    if (this.running.has(session.uploadId)) return;
+    const job = runWithContext({ correlationId: session.correlationId }, async () => {
+      await this.slot();
+      try {
+        await this.deps.sessions.touch(session.uploadId);
+        await this.run(session);
+      } finally {
+        this.release();
+      }
+    })
+      .catch((err: unknown) => this.deps.logger.error({ err, uploadId: session.uploadId }, 'upload check crashed'))
+      .finally(() => this.running.delete(session.uploadId));
+    this.running.set(session.uploadId, job);
   }
 
   /** Resolves when every check started so far has finished. */
   async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async slot(): Promise<void> {
+    if (this.active < (this.deps.concurrency ?? 2)) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
   }
 
   /** Publishes an outcome already decided, and records it published. */
