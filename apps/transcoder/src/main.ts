@@ -7,6 +7,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { FfmpegAdapter } from './adapters/ffmpeg.adapter.ts';
 import { FfprobeAdapter } from './adapters/ffprobe.adapter.ts';
 import { consumeTranscodeJobs } from './consumers/transcode-job.consumer.ts';
+import { removeStaleJobDirs } from './services/stale-job-dirs.ts';
 import { createTranscodeMetrics } from './services/transcode-metrics.ts';
 import { TranscodeService } from './services/transcode.service.ts';
 import { transcoderEnvShape } from './transcoder-env.ts';
@@ -24,6 +25,11 @@ if (env.TRANSCODER_ACK_WAIT_MS !== undefined) {
   });
 }
 
+const workDir = env.TRANSCODER_WORK_DIR ?? join(tmpdir(), 'tonearm-transcoder');
+const stale = await removeStaleJobDirs(workDir, 24 * 3600_000);
+if (stale.length > 0)
+  service.logger.info({ removed: stale.length, workDir }, 'removed job directories of killed workers');
+
 const client = createS3Client(env);
 const transcoder = new TranscodeService({
   store: new ObjectStore({ client, bucket: env.S3_BUCKET, keyPrefix: env.S3_KEY_PREFIX }),
@@ -35,7 +41,7 @@ const transcoder = new TranscodeService({
     segmentSeconds: service.settings.get('transcode.segmentSeconds'),
   }),
   metrics: createTranscodeMetrics(service.metrics),
-  workDir: env.TRANSCODER_WORK_DIR ?? join(tmpdir(), 'tonearm-transcoder'),
+  workDir,
   progressIntervalMs: env.TRANSCODER_PROGRESS_INTERVAL_MS,
   encoderProcesses: env.TRANSCODER_ENCODER_PROCESSES,
 });
