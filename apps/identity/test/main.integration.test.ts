@@ -143,6 +143,30 @@ describe('identity service', () => {
     expect(sut.output()).not.toMatch(/\[Nest\]/);
   });
 
+  it('never writes a password or a token in its log', async () => {
+    const base = `http://127.0.0.1:${httpPort}`;
+    const password = 'a passphrase nobody should log';
+    const post = (path: string, body: unknown) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    await post('/api/auth/register', { email: 'quiet@example.org', password, displayName: 'Quiet' });
+    const login = (await (await post('/api/auth/login', { email: 'quiet@example.org', password })).json()) as {
+      accessToken: string;
+      refreshToken: string;
+    };
+    await post('/api/auth/login', { email: 'quiet@example.org', password: `${password} but wrong` });
+    await post('/api/auth/refresh', { refreshToken: login.refreshToken });
+
+    expect(login.accessToken).toBeTruthy();
+    expect(sut.output()).not.toContain(password);
+    expect(sut.output()).not.toContain(login.accessToken);
+    expect(sut.output()).not.toContain(login.refreshToken);
+    expect(sut.output()).not.toContain('$argon2id$');
+  });
+
   it('closes the Nest context and exits 0 on SIGTERM', async () => {
     const code = await sut.stop('SIGTERM');
 
