@@ -12,3 +12,4 @@ export * from './processes/app-entry.ts';
 export * from './processes/wait-for-healthy.ts';
 export * from './processes/child-service.ts';
 export * from './setup/test-services.ts';
+export * from './app-builds/build-apps.ts';
