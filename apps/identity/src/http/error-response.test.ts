@@ -29,6 +29,18 @@ describe(errorResponse.name, () => {
     expect(sut.body.error.message).not.toContain('ECONNREFUSED');
   });
 
+  it('sends an unreachable Postgres as 503, also when drizzle wraps the driver error', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const wrapped = Object.assign(new Error('Failed query: select 1'), { cause: refused });
+    const shutdown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+
+    for (const error of [refused, wrapped, shutdown]) {
+      expect(errorResponse(error).status).toBe(503);
+      expect(errorResponse(error).body.error.message).toMatch(/database/);
+    }
+    expect(errorResponse(Object.assign(new Error('duplicate key'), { code: '23505' })).status).toBe(500);
+  });
+
   it("maps Nest's HTTP exceptions and body-parser errors by status", () => {
     expect(errorResponse(new NotFoundException('Cannot GET /x')).body.error.code).toBe('not_found');
     expect(errorResponse(new BadRequestException()).status).toBe(400);

@@ -22,6 +22,20 @@ const messages: Partial<Record<ApiErrorCode, string>> = {
   payload_too_large: 'the request body is too large',
 };
 
+/** Connection failures of node and Postgres (class 08, admin shutdown 57P01-57P03). */
+const unreachableCodes = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|08\w{3}|57P0[123])$/;
+
+/** Whether an error, or its cause, says Postgres could not be reached. */
+function databaseUnreachable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 3; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && unreachableCodes.test(code)) return true;
+    if ((current as Error).message === 'Connection terminated unexpectedly') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 function statusOf(error: unknown): number | undefined {
   if (error instanceof HttpException) return error.getStatus();
   // body-parser's errors (malformed JSON, body too large) carry their status and an `entity.*` type.
@@ -38,7 +52,7 @@ function statusOf(error: unknown): number | undefined {
 
 /**
  * Turns anything a request threw into the API's error answer: an {@link ApiException} as it
- * is, Redis out of reach as 503, Nest's and body-parser's HTTP errors by their status, and
+ * is, Redis or Postgres out of reach as 503, Nest's and body-parser's HTTP errors by their status, and
  * everything else as a 500 that says nothing of the cause.
  *
  * @example
@@ -68,6 +82,16 @@ export function errorResponse(error: unknown): ErrorResponse {
           code: 'service_unavailable',
           message: 'sign-in is unavailable for a moment: the session store cannot be reached; try again shortly',
         },
+      },
+      unexpected: false,
+    };
+  }
+  if (databaseUnreachable(error)) {
+    return {
+      status: apiErrorStatus.service_unavailable,
+      headers: { 'Retry-After': '5' },
+      body: {
+        error: { code: 'service_unavailable', message: 'the account database cannot be reached; try again shortly' },
       },
       unexpected: false,
     };
