@@ -1,0 +1,2 @@
+export * from './ensure-database.ts';
+export * from './open-database.ts';
