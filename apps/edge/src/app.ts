@@ -8,6 +8,7 @@ import type { SessionChecker } from './auth/session-checker.ts';
 import type { InstanceDirectory } from './discovery/instance-directory.ts';
 import type { MediaObjects } from './media/media-objects.ts';
 import type { MediaTokens } from './media/media-token.ts';
+import { pathGuard } from './middleware/path-guard.middleware.ts';
 import { requestContext } from './middleware/request-context.middleware.ts';
 import { apiError } from './routes/api-error.ts';
 import { catalogRoutes } from './routes/catalog.routes.ts';
@@ -43,6 +44,7 @@ export function createEdgeApp(deps: EdgeDependencies) {
   return new Hono()
     .use(requestId({ headerName: 'x-request-id' }))
     .use(requestContext(deps))
+    .use(pathGuard())
     .route('/', opsRoutes(deps))
     .all('/api/auth/*', toIdentity)
     .all('/api/me', toIdentity)

@@ -1,8 +1,8 @@
 import { callRpc, RpcError, type Bus } from '@tonearm/bus';
 import { getTrackMediaRpc, objectKeys, type Principal } from '@tonearm/contracts';
 import type { Logger } from '@tonearm/runtime';
+import { gzipSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
-import { compress } from 'hono/compress';
 import { AuthenticationError, type Authenticator } from '../auth/authenticator.ts';
 import type { SessionChecker } from '../auth/session-checker.ts';
 import { auth, bearerOf, type AuthVariables } from '../middleware/auth.middleware.ts';
@@ -41,7 +41,7 @@ const isApiTokenSession = (sessionId: string) => sessionId.startsWith('api-token
 
 /**
  * `GET /api/tracks/:id/playback` and `/waveform`, and the HLS files under
- * `GET /stream/:trackId/…`: playlists rewritten to carry the URL token, segments with `ETag`,
+ * `GET /stream/:trackId/…`: playlists rewritten to carry the URL token (gzipped when accepted), segments with `ETag`,
  * `Range` and immutable caching, all read from the store through the segment cache. Only file
  * names of `[A-Za-z0-9_.-]` under the track's own HLS prefix can be reached.
  */
@@ -80,7 +80,6 @@ export function mediaRoutes(deps: MediaDeps) {
       const document = JSON.parse(Buffer.from(object.body).toString('utf8')) as { peaks?: unknown };
       return c.json({ peaks: Array.isArray(document.peaks) ? document.peaks : [] });
     })
-    .use('/stream/*', compress())
     .get('/stream/*', async (c) => {
       const [trackId = '', ...rest] = new URL(c.req.url).pathname.split('/').slice(2);
       if (!isTrackId(trackId)) return apiError(c, 'invalid_request', 'not a track id');
@@ -129,7 +128,9 @@ export function mediaRoutes(deps: MediaDeps) {
             .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not publish playback.started'));
         }
         const text = withToken(Buffer.from(object.body).toString('utf8'), token);
-        return c.body(text, 200, { 'content-type': type, 'cache-control': playlistCacheControl });
+        const headers = { 'content-type': type, 'cache-control': playlistCacheControl, vary: 'accept-encoding' };
+        if (!/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) return c.body(text, 200, headers);
+        return c.body(gzipSync(text) as Uint8Array<ArrayBuffer>, 200, { ...headers, 'content-encoding': 'gzip' });
       }
 
       const headers: Record<string, string> = {
