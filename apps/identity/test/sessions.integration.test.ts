@@ -38,6 +38,14 @@ describe('refresh tokens', () => {
     );
   });
 
+  it('are spent once even when two refreshes race with the same token', async () => {
+    const user = await signUp(sut);
+
+    const answers = await Promise.all([refresh(user.refreshToken), refresh(user.refreshToken)]);
+
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401]);
+  });
+
   it('keep the session alive through a chain of rotations', async () => {
     const user = await signUp(sut);
     let token = user.refreshToken;
