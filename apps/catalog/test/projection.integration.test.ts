@@ -1,6 +1,7 @@
 import { createIsolatedDatabase, type IsolatedDatabase } from '@tonearm/testing';
 import type { KnownEvent } from '@tonearm/bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchProjector } from '../src/projection/batch-projector.ts';
 import { CatalogProjector } from '../src/projection/catalog-projector.ts';
 import {
   LIVE_SCHEMA,
@@ -64,7 +65,7 @@ describe('catalog projection', () => {
       'Nobody Famous',
       'Radiohead',
       'Retry Band',
-      'Sigur Rós',
+      'Sigur Ros',
     ]);
     const albumTitles = ordered.albums!.map((row) => JSON.parse(row as string).title).sort();
     expect(albumTitles).toEqual([
@@ -97,6 +98,23 @@ describe('catalog projection', () => {
       for (const event of shuffled(history, seededRandom(seed))) await sut.apply(event);
       expect(await dumpTables(url, LIVE_SCHEMA), `seed ${seed}`).toEqual(ordered);
     }
+  });
+
+  it('gives the same tables when projected in shuffled batches of random size, every event twice', async () => {
+    for (const seed of [7, 8]) {
+      const { url, database } = await freshProjection();
+      const sut = new BatchProjector(database.db);
+      const random = seededRandom(seed);
+      const events = shuffled([...history, ...history], random);
+      while (events.length > 0) await sut.applyBatch(events.splice(0, 1 + Math.floor(random() * 12)));
+      expect(await dumpTables(url, LIVE_SCHEMA), `seed ${seed}`).toEqual(ordered);
+    }
+  });
+
+  it('projects the whole history in one batch like one event at a time', async () => {
+    const { url, database } = await freshProjection();
+    expect(await new BatchProjector(database.db).applyBatch([...history, ...history])).toBe(history.length);
+    expect(await dumpTables(url, LIVE_SCHEMA)).toEqual(ordered);
   });
 
   it('keeps a transcode result that arrives before its upload and merges it when the upload comes', async () => {

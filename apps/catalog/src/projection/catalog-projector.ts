@@ -1,7 +1,12 @@
 import type { EventOf, EventType } from '@tonearm/contracts';
 import type { KnownEvent } from '@tonearm/bus';
 import type { CatalogDb } from '../repositories/catalog-database.ts';
-import { ProjectionRepository, type UploadFields } from '../repositories/projection-repository.ts';
+import {
+  ProjectionRepository,
+  type RenditionRow,
+  type TranscodeFields,
+  type UploadFields,
+} from '../repositories/projection-repository.ts';
 import { artistKey, displayArtist, displayTitle, nameKey, stableId } from './name-normaliser.ts';
 import { eventRank, trackStatus } from './track-status.ts';
 
@@ -26,19 +31,10 @@ export type ProjectionOutcome = 'applied' | 'duplicate' | 'ignored';
 export class CatalogProjector {
   readonly db: CatalogDb;
   readonly onApplied: ((event: KnownEvent, outcome: ProjectionOutcome) => void) | undefined;
-  readonly swapLock: boolean;
 
-  /**
-   * @param options.swapLock take the shared swap lock in every transaction (default true); a
-   *   rebuild's shadow projector, which works under the exclusive lock, turns it off
-   */
-  constructor(
-    db: CatalogDb,
-    options: { onApplied?: (event: KnownEvent, outcome: ProjectionOutcome) => void; swapLock?: boolean } = {},
-  ) {
+  constructor(db: CatalogDb, options: { onApplied?: (event: KnownEvent, outcome: ProjectionOutcome) => void } = {}) {
     this.db = db;
     this.onApplied = options.onApplied;
-    this.swapLock = options.swapLock ?? true;
   }
 
   /** Applies one event in its own transaction, retrying on deadlocks and races with other projectors. */
@@ -46,31 +42,12 @@ export class CatalogProjector {
     const outcome = await this.withRetry(() =>
       this.db.transaction(async (tx) => {
         const repository = new ProjectionRepository(tx);
-        if (this.swapLock) await repository.enterProjection();
+        await repository.enterProjection();
         return this.applyIn(repository, event);
       }),
     );
     this.onApplied?.(event, outcome);
     return outcome;
-  }
-
-  /**
-   * Applies events in one transaction (a rebuild's catch-up, a benchmark): one commit for many
-   * events. Falls back to one transaction per event when the batch fails.
-   */
-  async applyBatch(events: KnownEvent[]): Promise<void> {
-    try {
-      const outcomes = await this.db.transaction(async (tx) => {
-        const repository = new ProjectionRepository(tx);
-        if (this.swapLock) await repository.enterProjection();
-        const done: ProjectionOutcome[] = [];
-        for (const event of events) done.push(await this.applyIn(repository, event));
-        return done;
-      });
-      events.forEach((event, i) => this.onApplied?.(event, outcomes[i]!));
-    } catch {
-      for (const event of events) await this.apply(event);
-    }
   }
 
   private async withRetry<T>(work: () => Promise<T>): Promise<T> {
@@ -135,21 +112,15 @@ export class CatalogProjector {
     const current = await repository.lockTrack(trackId);
     if (current.uploadRank !== null && current.uploadRank >= rank) return 'ignored';
     if (event.type === 'ingest.upload.completed.v1') await this.addCredits(repository, event, fields, rank);
-    const { artistCredit, albumCredit, albumArtistCredit, ...rest } = fields;
     await repository.updateTrack(trackId, {
-      ...rest,
-      artistCredit,
-      albumCredit,
-      albumArtistCredit,
+      ...fields,
       status: trackStatus(fields.uploadOutcome, current.transcodeOutcome),
     });
     if (current.uploadOutcome !== null) {
       // A later upload event replaced an earlier one: names and groupings follow what is left.
-      const oldAlbumArtist = current.albumId ? await repository.albumArtistOf(current.albumId) : undefined;
       for (const albumId of unique([current.albumId, fields.albumId])) await repository.refreshAlbum(albumId);
-      const artistsTouched = [current.artistId, oldAlbumArtist, fields.artistId];
-      if (fields.albumId) artistsTouched.push(await repository.albumArtistOf(fields.albumId));
-      for (const artistId of unique(artistsTouched)) await repository.refreshArtist(artistId);
+      const touched = [current.artistId, current.albumArtistId, fields.artistId, fields.albumArtistId];
+      for (const artistId of unique(touched)) await repository.refreshArtist(artistId);
     }
     return 'applied';
   }
@@ -160,28 +131,25 @@ export class CatalogProjector {
     fields: UploadFields,
     rank: string,
   ): Promise<void> {
-    const { tags } = event.data;
     await repository.upsertArtist({
       id: fields.artistId!,
       name: fields.artistCredit!,
-      nameKey: artistKey(tags.artist),
+      nameKey: fields.artistKey!,
       rank,
     });
     if (!fields.albumId) return;
-    const albumArtistName = tags.albumArtist ?? tags.artist;
-    const albumArtistId = stableId('artist', artistKey(albumArtistName));
     await repository.upsertArtist({
-      id: albumArtistId,
+      id: fields.albumArtistId!,
       name: fields.albumArtistCredit!,
-      nameKey: artistKey(albumArtistName),
+      nameKey: fields.albumArtistKey!,
       rank,
     });
     await repository.upsertAlbum({
       id: fields.albumId,
       title: fields.albumCredit!,
-      titleKey: nameKey(tags.album!),
-      artistId: albumArtistId,
-      year: tags.year,
+      titleKey: fields.albumTitleKey!,
+      artistId: fields.albumArtistId!,
+      year: event.data.tags.year,
       coverKey: fields.coverKey,
       rank,
     });
@@ -196,45 +164,12 @@ export class CatalogProjector {
     const rank = eventRank(event);
     const current = await repository.lockTrack(trackId);
     if (current.transcodeRank !== null && current.transcodeRank >= rank) return 'ignored';
-    if (event.type === 'transcode.completed.v1') {
-      const { data } = event;
-      await repository.updateTrack(trackId, {
-        transcodeOutcome: 'completed',
-        transcodeRank: rank,
-        transcodeError: null,
-        durationMs: data.durationMs,
-        masterKey: data.masterKey,
-        waveformKey: data.waveformKey,
-        integratedLufs: data.loudness.integratedLufs,
-        truePeakDb: data.loudness.truePeakDb,
-        gainDb: data.loudness.gainDb,
-        status: trackStatus(current.uploadOutcome, 'completed'),
-      });
-      await repository.replaceRenditions(
-        trackId,
-        data.renditions.map((r) => ({
-          name: r.name,
-          bitrate: r.bitrate,
-          averageBitrate: r.averageBitrate,
-          codecs: r.codecs,
-          playlistKey: r.playlistKey,
-        })),
-      );
-    } else {
-      await repository.updateTrack(trackId, {
-        transcodeOutcome: 'failed',
-        transcodeRank: rank,
-        transcodeError: event.data.reason,
-        durationMs: null,
-        masterKey: null,
-        waveformKey: null,
-        integratedLufs: null,
-        truePeakDb: null,
-        gainDb: null,
-        status: trackStatus(current.uploadOutcome, 'failed'),
-      });
-      await repository.replaceRenditions(trackId, []);
-    }
+    const { fields, ladder } = transcodeResult(event, rank);
+    await repository.updateTrack(trackId, {
+      ...fields,
+      status: trackStatus(current.uploadOutcome, fields.transcodeOutcome),
+    });
+    await repository.replaceRenditions(trackId, ladder);
     return 'applied';
   }
 
@@ -244,15 +179,15 @@ export class CatalogProjector {
   ): Promise<ProjectionOutcome> {
     const { trackId, ownerId, deletedBy } = event.data;
     const current = await repository.lockTrack(trackId);
-    const albumArtist = current.albumId ? await repository.albumArtistOf(current.albumId) : undefined;
     await repository.deleteTrack({ trackId, ownerId, deletedBy, deletedAt: event.occurredAt });
     if (current.albumId) await repository.refreshAlbum(current.albumId);
-    for (const artistId of unique([current.artistId, albumArtist])) await repository.refreshArtist(artistId);
+    for (const artistId of unique([current.artistId, current.albumArtistId])) await repository.refreshArtist(artistId);
     return 'applied';
   }
 }
 
-function completedUpload(event: EventOf<'ingest.upload.completed.v1'>, rank: string): UploadFields {
+/** The track fields an `ingest.upload.completed.v1` decides: tags tidied, grouping keys and ids derived. */
+export function completedUpload(event: EventOf<'ingest.upload.completed.v1'>, rank: string): UploadFields {
   const { data } = event;
   const { tags } = data;
   const albumArtistName = tags.albumArtist ?? tags.artist;
@@ -275,12 +210,17 @@ function completedUpload(event: EventOf<'ingest.upload.completed.v1'>, rank: str
     uploadError: null,
     createdAt: event.occurredAt,
     artistCredit: displayArtist(tags.artist),
+    artistKey: artistKey(tags.artist),
     albumCredit: tags.album ? displayTitle(tags.album) : null,
+    albumTitleKey: tags.album ? nameKey(tags.album) : null,
+    albumArtistId: tags.album ? stableId('artist', artistKey(albumArtistName)) : null,
     albumArtistCredit: tags.album ? displayArtist(albumArtistName) : null,
+    albumArtistKey: tags.album ? artistKey(albumArtistName) : null,
   };
 }
 
-function failedUpload(event: EventOf<'ingest.upload.failed.v1'>, rank: string): UploadFields {
+/** The track fields an `ingest.upload.failed.v1` decides: the file name as title, the reason as error. */
+export function failedUpload(event: EventOf<'ingest.upload.failed.v1'>, rank: string): UploadFields {
   const { data } = event;
   return {
     ownerId: data.ownerId,
@@ -300,12 +240,61 @@ function failedUpload(event: EventOf<'ingest.upload.failed.v1'>, rank: string): 
     uploadError: data.reason,
     createdAt: event.occurredAt,
     artistCredit: null,
+    artistKey: null,
     albumCredit: null,
+    albumTitleKey: null,
+    albumArtistId: null,
     albumArtistCredit: null,
+    albumArtistKey: null,
   };
 }
 
-function playbackKind(type: EventType): 'started' | 'progressed' | 'finished' {
+/** The track fields and HLS ladder a transcode outcome decides (no ladder when it failed). */
+export function transcodeResult(
+  event: EventOf<'transcode.completed.v1'> | EventOf<'transcode.failed.v1'>,
+  rank: string,
+): { fields: TranscodeFields & { transcodeOutcome: 'completed' | 'failed' }; ladder: RenditionRow[] } {
+  if (event.type === 'transcode.failed.v1') {
+    return {
+      fields: {
+        transcodeOutcome: 'failed',
+        transcodeRank: rank,
+        transcodeError: event.data.reason,
+        durationMs: null,
+        masterKey: null,
+        waveformKey: null,
+        integratedLufs: null,
+        truePeakDb: null,
+        gainDb: null,
+      },
+      ladder: [],
+    };
+  }
+  const { data } = event;
+  return {
+    fields: {
+      transcodeOutcome: 'completed',
+      transcodeRank: rank,
+      transcodeError: null,
+      durationMs: data.durationMs,
+      masterKey: data.masterKey,
+      waveformKey: data.waveformKey,
+      integratedLufs: data.loudness.integratedLufs,
+      truePeakDb: data.loudness.truePeakDb,
+      gainDb: data.loudness.gainDb,
+    },
+    ladder: data.renditions.map((r) => ({
+      name: r.name,
+      bitrate: r.bitrate,
+      averageBitrate: r.averageBitrate,
+      codecs: r.codecs,
+      playlistKey: r.playlistKey,
+    })),
+  };
+}
+
+/** The listening-history kind of a playback event type. */
+export function playbackKind(type: EventType): 'started' | 'progressed' | 'finished' {
   if (type === 'playback.started.v1') return 'started';
   return type === 'playback.finished.v1' ? 'finished' : 'progressed';
 }

@@ -9,7 +9,7 @@ import {
   SHADOW_SCHEMA,
 } from '../repositories/catalog-database.ts';
 import { SWAP_LOCK } from '../repositories/projection-repository.ts';
-import { CatalogProjector } from './catalog-projector.ts';
+import { BatchProjector } from './batch-projector.ts';
 import { CATALOG_CONSUMERS } from './projection-metrics.ts';
 
 /** Where a rebuild is; tests and operators can watch (and act) at each step. */
@@ -36,7 +36,8 @@ export interface RebuildOptions {
  * Rebuilds the read model from the streams while the service keeps serving the old one:
  *
  * 1. migrates an empty shadow schema and replays every catalog stream into it from its first
- *    message up to the last one stored when the pass began (ordered consumers, batched commits);
+ *    message up to the last one stored when the pass began (ordered consumers, one set-based
+ *    transaction per batch: see {@link BatchProjector});
  * 2. takes the swap lock exclusively: it waits for live projections in flight to commit and holds
  *    new ones back (each live projection transaction starts by taking it shared);
  * 3. catches up: replays what was stored since the first pass, up to the stream's end now;
@@ -57,7 +58,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   await dropSchema(databaseUrl, SHADOW_SCHEMA);
   await migrateCatalogSchema(databaseUrl, SHADOW_SCHEMA);
   const shadow = openCatalogDatabase(databaseUrl, { schemaName: SHADOW_SCHEMA, poolSize: 2 });
-  const projector = new CatalogProjector(shadow.db, { swapLock: false });
+  const projector = new BatchProjector(shadow.db);
   const streams = [...new Set(CATALOG_CONSUMERS.map((key) => bus.topology.consumer(key).streamName))];
   const positions = new Map(streams.map((name) => [name, 0]));
   const counts: Record<string, number> = Object.fromEntries(streams.map((name) => [name, 0]));

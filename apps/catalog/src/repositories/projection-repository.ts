@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { CatalogDb } from './catalog-database.ts';
 import {
   albums,
@@ -37,7 +37,14 @@ export type UploadFields = Pick<
   | 'uploadRank'
   | 'uploadError'
   | 'createdAt'
-> & { artistCredit: string | null; albumCredit: string | null; albumArtistCredit: string | null };
+  | 'artistCredit'
+  | 'artistKey'
+  | 'albumCredit'
+  | 'albumTitleKey'
+  | 'albumArtistId'
+  | 'albumArtistCredit'
+  | 'albumArtistKey'
+>;
 
 /** The fields of a track that its transcode outcome decides. */
 export type TranscodeFields = Pick<
@@ -116,7 +123,7 @@ export class ProjectionRepository {
       });
   }
 
-  /** Adds a credit to an artist, creating it; the earliest credit names it. Locks the row. */
+  /** Adds a credit to an artist, creating it; the earliest credit (then the first by name) names it. Locks the row. */
   async upsertArtist(artist: { id: string; name: string; nameKey: string; rank: string }): Promise<void> {
     await this.tx
       .insert(artists)
@@ -124,7 +131,7 @@ export class ProjectionRepository {
       .onConflictDoUpdate({
         target: artists.nameKey,
         set: {
-          name: sql`CASE WHEN excluded.rank < ${artists.rank} THEN excluded.name ELSE ${artists.name} END`,
+          name: sql`CASE WHEN (excluded.rank, excluded.name) < (${artists.rank}, ${artists.name}) THEN excluded.name ELSE ${artists.name} END`,
           rank: sql`LEAST(excluded.rank, ${artists.rank})`,
         },
       });
@@ -219,9 +226,8 @@ export class ProjectionRepository {
       SELECT name, rank FROM (
         SELECT ${tracks.artistCredit} AS name, ${tracks.uploadRank} AS rank FROM ${tracks} WHERE ${tracks.artistId} = ${artistId}
         UNION ALL
-        SELECT t.album_artist_credit, t.upload_rank FROM ${tracks} t JOIN ${albums} a ON a.id = t.album_id
-        WHERE a.artist_id = ${artistId}
-      ) credits ORDER BY rank LIMIT 1`);
+        SELECT ${tracks.albumArtistCredit}, ${tracks.uploadRank} FROM ${tracks} WHERE ${tracks.albumArtistId} = ${artistId}
+      ) credits ORDER BY rank, name LIMIT 1`);
     const best = result.rows[0];
     if (!best) {
       await this.tx.delete(artists).where(eq(artists.id, artistId));
@@ -237,13 +243,5 @@ export class ProjectionRepository {
       .insert(playCounts)
       .values({ trackId: entry.trackId, plays: 1 })
       .onConflictDoUpdate({ target: playCounts.trackId, set: { plays: sql`${playCounts.plays} + 1` } });
-  }
-
-  async albumArtistOf(albumId: string): Promise<string | undefined> {
-    const [row] = await this.tx
-      .select({ artistId: albums.artistId })
-      .from(albums)
-      .where(and(eq(albums.id, albumId)));
-    return row?.artistId;
   }
 }

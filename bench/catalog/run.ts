@@ -1,0 +1,172 @@
+/**
+ * Catalog projection benchmark. Prints projected events per second against a baseline measured
+ * in the same run: batched raw multi-row INSERTs of exactly the rows the projection produced.
+ *
+ * 1. rebuild: every event read back from JetStream (ordered consumers) and projected in batches
+ *    into a shadow schema, then swapped in (`npm run rebuild`'s path);
+ * 2. live: the same events applied one transaction each by 4 concurrent workers (the consumers'
+ *    path, without the bus);
+ * 3. baseline: the rows of every table of the result, inserted 500 rows per INSERT statement.
+ *
+ * Needs NATS and Postgres. Usage: `node bench/catalog/run.ts [--tracks 1000]`.
+ */
+import { parseArgs } from 'node:util';
+import { connectBus, provisionTopology, type KnownEvent } from '@tonearm/bus';
+import { createLogger } from '@tonearm/runtime';
+import { createIsolatedDatabase, isolatedNamespace, serviceUrls, type IsolatedDatabase } from '@tonearm/testing';
+import pg from 'pg';
+import { CatalogProjector } from '../../apps/catalog/src/projection/catalog-projector.ts';
+import { rebuildProjection } from '../../apps/catalog/src/projection/projection-rebuild.ts';
+import {
+  LIVE_SCHEMA,
+  migrateCatalogSchema,
+  openCatalogDatabase,
+} from '../../apps/catalog/src/repositories/catalog-database.ts';
+import {
+  makeEvent,
+  registeredUser,
+  transcodeCompleted,
+  uploadCompleted,
+} from '../../apps/catalog/test/support/event-history.ts';
+
+const { values: args } = parseArgs({ options: { tracks: { type: 'string', default: '1000' } } });
+const trackCount = Number(args.tracks);
+const ROWS_PER_INSERT = 500;
+
+function history(): KnownEvent[] {
+  const users = Array.from({ length: 20 }, (_, i) => registeredUser(`User ${i}`));
+  const events: KnownEvent[] = users.map((u) => u.event);
+  for (let i = 0; i < trackCount; i++) {
+    const owner = users[i % users.length]!.userId;
+    const artist = `Artist ${Math.floor(i / 10)}`;
+    const upload = uploadCompleted(owner, {
+      title: `Track ${i}`,
+      artist: i % 3 === 0 ? `${artist.toUpperCase()} feat. Guest ${i}` : artist,
+      album: `Album ${Math.floor(i / 5)}`,
+      trackNumber: (i % 5) + 1,
+    });
+    const trackId = upload.data.trackId;
+    const listener = users[(i + 1) % users.length]!.userId;
+    events.push(
+      upload,
+      transcodeCompleted(trackId),
+      makeEvent('playback.started.v1', { trackId, userId: listener, sessionId: `s-${i}`, positionMs: 0 }),
+      makeEvent('playback.finished.v1', { trackId, userId: listener, sessionId: `s-${i}`, positionMs: 180_000 }),
+    );
+  }
+  return events;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number }> {
+  const started = process.hrtime.bigint();
+  const result = await work();
+  return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+async function tableRows(url: string): Promise<Map<string, Record<string, unknown>[]>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name <> '__drizzle_migrations'`,
+      [LIVE_SCHEMA],
+    );
+    const rows = new Map<string, Record<string, unknown>[]>();
+    for (const { table_name: table } of tables.rows) {
+      rows.set(table, (await client.query(`SELECT * FROM ${LIVE_SCHEMA}.${pg.escapeIdentifier(table)}`)).rows);
+    }
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function rawInserts(url: string, rows: Map<string, Record<string, unknown>[]>): Promise<number> {
+  const client = new pg.Client({ connectionString: url, options: `-c search_path=${LIVE_SCHEMA},public` });
+  await client.connect();
+  let inserted = 0;
+  try {
+    for (const [table, tableRowsList] of rows) {
+      if (tableRowsList.length === 0) continue;
+      const columns = Object.keys(tableRowsList[0]!);
+      for (let start = 0; start < tableRowsList.length; start += ROWS_PER_INSERT) {
+        const chunk = tableRowsList.slice(start, start + ROWS_PER_INSERT);
+        const values: unknown[] = [];
+        const tuples = chunk.map((row) => {
+          const slots = columns.map((column) => {
+            values.push(row[column]);
+            return `$${values.length}`;
+          });
+          return `(${slots.join(', ')})`;
+        });
+        await client.query(
+          `INSERT INTO ${pg.escapeIdentifier(table)} (${columns.map((c) => pg.escapeIdentifier(c)).join(', ')}) VALUES ${tuples.join(', ')}`,
+          values,
+        );
+        inserted += chunk.length;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  return inserted;
+}
+
+const logger = createLogger({ service: 'bench-catalog', instanceId: 'bench', level: 'warn' });
+const databases: IsolatedDatabase[] = [];
+const fresh = async (label: string) => {
+  const database = await createIsolatedDatabase({ label });
+  databases.push(database);
+  await migrateCatalogSchema(database.url, LIVE_SCHEMA);
+  return database;
+};
+const bus = await connectBus({
+  url: serviceUrls().natsUrl,
+  namespace: isolatedNamespace('bench-catalog'),
+  name: 'bench-catalog',
+  logger,
+});
+try {
+  await provisionTopology(bus);
+  const events = history();
+  for (const event of events) await bus.publishEvent(event);
+  console.log(`catalog projection: ${events.length} events (${trackCount} tracks), Postgres and NATS on this machine`);
+
+  const rebuilt = await fresh('bench_rebuild');
+  const rebuild = await timed(() => rebuildProjection({ databaseUrl: rebuilt.url, bus, logger }));
+
+  const liveDb = await fresh('bench_live');
+  const live = openCatalogDatabase(liveDb.url, { poolSize: 4 });
+  const projector = new CatalogProjector(live.db);
+  const queue = [...events];
+  const perEvent = await timed(() =>
+    Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let event = queue.shift(); event; event = queue.shift()) await projector.apply(event);
+      }),
+    ),
+  );
+  await live.close();
+
+  const rows = await tableRows(rebuilt.url);
+  const baselineDb = await fresh('bench_raw');
+  const baseline = await timed(() => rawInserts(baselineDb.url, rows));
+
+  const rate = (seconds: number) => events.length / seconds;
+  const baselineRate = rate(baseline.seconds);
+  const line = (label: string, seconds: number) =>
+    console.log(
+      `${label.padEnd(58)} ${rate(seconds).toFixed(0).padStart(7)} events/s  (${seconds.toFixed(2)} s)  ratio ${(rate(seconds) / baselineRate).toFixed(2)}x`,
+    );
+  console.log(
+    `${'baseline: raw INSERTs of the same rows, 500 per statement'.padEnd(58)} ${baselineRate.toFixed(0).padStart(7)} events/s  (${baseline.seconds.toFixed(2)} s, ${baseline.result} rows)`,
+  );
+  line('rebuild: from JetStream, batched projection, swap', rebuild.seconds);
+  line('live: one transaction per event, 4 workers', perEvent.seconds);
+  console.log('target: projection >= 0.5x the baseline');
+} finally {
+  await Promise.all(databases.map((d) => d.drop()));
+  for (const stream of bus.topology.streams) await bus.jsm.streams.delete(stream.name).catch(() => undefined);
+  await bus.jsm.streams.delete(`KV_${bus.topology.settingsBucket}`).catch(() => undefined);
+  await bus.close();
+}
