@@ -2,7 +2,13 @@ import { objectKeys } from '@tonearm/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObjectStore } from './object-store.ts';
-import { MIN_PART_SIZE, MultipartRefusedError, PresignedMultipart } from './presigned-multipart.ts';
+import { testS3 } from '@tonearm/testing';
+import {
+  MIN_PART_SIZE,
+  MultipartRefusedError,
+  MultipartUnsupportedError,
+  PresignedMultipart,
+} from './presigned-multipart.ts';
 import { createS3Client } from './storage-config.ts';
 import { startMotoS3, type MotoS3 } from './test-support/moto-s3-server.ts';
 
@@ -57,8 +63,8 @@ describe('PresignedMultipart', () => {
     await putPart(part!.url, randomBytes(100));
     expect((await sut.listOpen(key)).map((u) => u.uploadId)).toEqual([uploadId]);
 
-    await sut.abort(key, uploadId);
-    await sut.abort(key, uploadId);
+    expect(await sut.abort(key, uploadId)).toBe(true);
+    expect(await sut.abort(key, uploadId)).toBe(true);
 
     expect(await sut.listOpen(key)).toEqual([]);
     expect(await sut.listParts(key, uploadId)).toBeUndefined();
@@ -81,5 +87,24 @@ describe('PresignedMultipart', () => {
     expect(error).toBeInstanceOf(MultipartRefusedError);
     expect((error as MultipartRefusedError).code).toBe('InvalidPart');
     await sut.abort(key, uploadId);
+  });
+});
+
+describe('PresignedMultipart on the local s3rver', () => {
+  it('says ListParts and ListMultipartUploads are unsupported and that abort could not free the parts', async () => {
+    const s3 = testS3('multipart');
+    try {
+      const local = new PresignedMultipart({
+        store: new ObjectStore({ client: s3.client, bucket: s3.bucket, keyPrefix: s3.prefix }),
+      });
+      const key = objectKeys.source(randomUUID());
+      const uploadId = await local.start(key, 'audio/flac');
+
+      await expect(local.listParts(key, uploadId)).rejects.toBeInstanceOf(MultipartUnsupportedError);
+      await expect(local.listOpen(key)).rejects.toBeInstanceOf(MultipartUnsupportedError);
+      expect(await local.abort(key, uploadId)).toBe(false);
+    } finally {
+      await s3.cleanup();
+    }
   });
 });

@@ -52,6 +52,22 @@ export class MultipartRefusedError extends Error {
   }
 }
 
+/**
+ * The object store does not implement a multipart operation (s3rver answers ListParts and
+ * AbortMultipartUpload with 405 and ListMultipartUploads with 501).
+ */
+export class MultipartUnsupportedError extends Error {
+  readonly operation: string;
+
+  constructor(operation: string, cause: unknown) {
+    super(`the object store does not support ${operation}`, { cause });
+    this.name = 'MultipartUnsupportedError';
+    this.operation = operation;
+  }
+}
+
+const UNSUPPORTED_CODES = new Set(['MethodNotAllowed', 'NotImplemented']);
+
 const REFUSAL_CODES = new Set(['InvalidPart', 'InvalidPartOrder', 'EntityTooSmall', 'NoSuchUpload', 'InvalidRequest']);
 
 function errorCode(error: unknown): string | undefined {
@@ -136,7 +152,11 @@ export class PresignedMultipart {
     );
   }
 
-  /** The parts S3 has received so far, by part number; undefined when the upload is not open. */
+  /**
+   * The parts S3 has received so far, by part number; undefined when the upload is not open.
+   *
+   * @throws MultipartUnsupportedError when the store cannot list parts
+   */
   async listParts(key: string, uploadId: string): Promise<ReceivedPart[] | undefined> {
     const parts: ReceivedPart[] = [];
     let marker: string | undefined;
@@ -158,6 +178,7 @@ export class PresignedMultipart {
       } while (marker);
     } catch (error) {
       if (errorCode(error) === 'NoSuchUpload') return undefined;
+      if (UNSUPPORTED_CODES.has(errorCode(error) ?? '')) throw new MultipartUnsupportedError('ListParts', error);
       throw error;
     }
     return parts.sort((a, b) => a.partNumber - b.partNumber);
@@ -191,8 +212,11 @@ export class PresignedMultipart {
     }
   }
 
-  /** Aborts an upload and frees its parts; aborting one that is gone is not an error. */
-  async abort(key: string, uploadId: string): Promise<void> {
+  /**
+   * Aborts an upload and frees its parts; aborting one that is gone is not an error. Answers
+   * false when the store cannot abort uploads (its parts stay until the store removes them).
+   */
+  async abort(key: string, uploadId: string): Promise<boolean> {
     try {
       await this.client.send(
         new AbortMultipartUploadCommand({
@@ -202,25 +226,38 @@ export class PresignedMultipart {
         }),
       );
     } catch (error) {
-      if (errorCode(error) === 'NoSuchUpload') return;
+      if (errorCode(error) === 'NoSuchUpload') return true;
+      if (UNSUPPORTED_CODES.has(errorCode(error) ?? '')) return false;
       throw error;
     }
+    return true;
   }
 
-  /** The multipart uploads still open under a logical prefix. */
+  /**
+   * The multipart uploads still open under a logical prefix.
+   *
+   * @throws MultipartUnsupportedError when the store cannot list uploads
+   */
   async listOpen(prefix: string): Promise<OpenMultipartUpload[]> {
     const open: OpenMultipartUpload[] = [];
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListMultipartUploadsCommand({
-          Bucket: this.store.bucket,
-          Prefix: this.store.fullKey(prefix),
-          ...(keyMarker ? { KeyMarker: keyMarker } : {}),
-          ...(uploadIdMarker ? { UploadIdMarker: uploadIdMarker } : {}),
-        }),
-      );
+      const page = await this.client
+        .send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.store.bucket,
+            Prefix: this.store.fullKey(prefix),
+            ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+            ...(uploadIdMarker ? { UploadIdMarker: uploadIdMarker } : {}),
+          }),
+        )
+        .catch((error: unknown) => {
+          if (UNSUPPORTED_CODES.has(errorCode(error) ?? '')) {
+            throw new MultipartUnsupportedError('ListMultipartUploads', error);
+          }
+          throw error;
+        });
       for (const upload of page.Uploads ?? []) {
         if (!upload.Key || !upload.UploadId) continue;
         open.push({
