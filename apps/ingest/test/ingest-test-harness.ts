@@ -7,7 +7,13 @@ import {
   type Principal,
   type RpcDefinition,
 } from '@tonearm/contracts';
-import { createIsolatedDatabase, isolatedName, isolatedNamespace, type IsolatedDatabase } from '@tonearm/testing';
+import {
+  createIsolatedDatabase,
+  isolatedName,
+  isolatedNamespace,
+  s3Settings,
+  type IsolatedDatabase,
+} from '@tonearm/testing';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
@@ -22,7 +28,7 @@ export type UploadOutcome = EventOf<'ingest.upload.completed.v1'> | EventOf<'ing
 export interface IngestHarness {
   ingest: Ingest;
   bus: Bus;
-  s3: MotoS3;
+  s3: MotoS3 | undefined;
   database: IsolatedDatabase;
   stop(): Promise<void>;
 }
@@ -33,29 +39,40 @@ export function newPrincipal(): Principal {
 }
 
 /**
- * Starts ingest with everything of its own. The S3 server is moto's, because s3rver answers
- * ListParts and AbortMultipartUpload with "not implemented".
+ * Starts ingest with everything of its own. The S3 server is a private moto by default, because
+ * s3rver answers ListParts and AbortMultipartUpload with "not implemented"; `s3: 'local'` uses
+ * the global setup's s3rver (the one `npm start` runs) under a key prefix of its own.
  *
  * @example
  * const harness = await startIngestHarness();
  * afterAll(() => harness.stop());
  */
-export async function startIngestHarness(env: Record<string, string> = {}): Promise<IngestHarness> {
+export async function startIngestHarness(
+  options: { s3?: 'moto' | 'local'; env?: Record<string, string> } = {},
+): Promise<IngestHarness> {
   const namespace = isolatedNamespace('ingest');
-  const s3 = await startMotoS3();
+  const s3 = options.s3 === 'local' ? undefined : await startMotoS3();
+  const local = s3Settings();
+  const s3Env = s3?.env ?? {
+    S3_ENDPOINT: local.endpoint,
+    S3_REGION: local.region,
+    S3_BUCKET: local.bucket,
+    S3_ACCESS_KEY_ID: local.accessKeyId,
+    S3_SECRET_ACCESS_KEY: local.secretAccessKey,
+  };
   const database = await createIsolatedDatabase({ label: 'ingest' });
   const bus = await connectTestBus('ingest', { namespace });
   const ingest = await startIngest({
     ownsProcess: false,
     environment: {
       ...process.env,
-      ...s3.env,
+      ...s3Env,
       S3_KEY_PREFIX: `${isolatedName('ingest')}/`,
       BUS_NAMESPACE: namespace,
       INGEST_DATABASE_URL: database.url,
       OPS_PORT: '0',
       LOG_LEVEL: process.env.INGEST_TEST_LOG_LEVEL ?? 'silent',
-      ...env,
+      ...options.env,
     },
   });
   return {
@@ -64,10 +81,12 @@ export async function startIngestHarness(env: Record<string, string> = {}): Prom
     s3,
     database,
     async stop() {
+      await ingest.completion.idle();
+      if (!s3) await ingest.store.deletePrefix('');
       await ingest.service.shutdown();
       await removeNamespace(bus);
       await database.drop();
-      await s3.stop();
+      await s3?.stop();
     },
   };
 }
