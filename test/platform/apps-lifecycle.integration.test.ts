@@ -1,21 +1,19 @@
-import { connectBus, listInstances, putSetting, type Bus } from '@tonearm/bus';
+import { connectBus, dropNamespace, listInstances, putSetting, type Bus } from '@tonearm/bus';
 import { serviceNames, type ServiceName } from '@tonearm/contracts';
-import { freePort, isolatedNamespace, serviceUrls, startChildService, type ChildService } from '@tonearm/testing';
+import {
+  eventually,
+  freePort,
+  isolatedNamespace,
+  serviceUrls,
+  startChildService,
+  type ChildService,
+} from '@tonearm/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const namespace = isolatedNamespace('apps');
 const running = new Map<ServiceName, ChildService>();
 let bus: Bus;
-
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 beforeAll(async () => {
   bus = await connectBus({
@@ -34,8 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([...running.values()].map((child) => child.stop('SIGKILL', 1_000)));
-  for (const stream of bus.topology.streams) await bus.jsm.streams.delete(stream.name).catch(() => {});
-  await bus.jsm.streams.delete(`KV_${bus.topology.settingsBucket}`).catch(() => {});
+  await dropNamespace(bus);
   await bus.close();
 });
 

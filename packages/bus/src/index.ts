@@ -23,3 +23,4 @@ export {
 export { RpcError } from './rpc/rpc-error.ts';
 export { answerRpc, serveRpc, type RpcContext, type RpcHandler } from './rpc/rpc-server.ts';
 export { callRpc, type CallOptions } from './rpc/rpc-client.ts';
+export { dropNamespace } from './topology/namespace-removal.ts';

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { JetStreamApiError, type StoredMsg } from '@nats-io/jetstream';
+import type { StoredMsg } from '@nats-io/jetstream';
 import type { EventData, EventOf, StreamKey } from '@tonearm/contracts';
 import { isolatedNamespace, serviceUrls } from '@tonearm/testing';
 import { pino, type Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { connectBus, type Bus } from '../src/index.ts';
+import { connectBus, dropNamespace, type Bus } from '../src/index.ts';
 
 /** Bus logs stay quiet in tests unless BUS_TEST_LOG_LEVEL asks for them (on standard error). */
 export function testLogger(): Logger {
@@ -28,12 +28,7 @@ export async function connectTestBus(
 
 /** Deletes every stream and the settings bucket of the bus's namespace, then closes the bus. */
 export async function removeNamespace(bus: Bus): Promise<void> {
-  const names = [...bus.topology.streams.map((s) => s.name), `KV_${bus.topology.settingsBucket}`];
-  for (const name of names) {
-    await bus.jsm.streams.delete(name).catch((err: unknown) => {
-      if (!(err instanceof JetStreamApiError)) throw err;
-    });
-  }
+  await dropNamespace(bus);
   await bus.close();
 }
 

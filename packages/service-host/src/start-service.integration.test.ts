@@ -1,4 +1,4 @@
-import { listInstances, putSetting } from '@tonearm/bus';
+import { dropNamespace, listInstances, putSetting } from '@tonearm/bus';
 import { isolatedNamespace, serviceUrls } from '@tonearm/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from './start-service.ts';
@@ -21,10 +21,7 @@ async function start() {
 afterAll(async () => {
   const [first] = started;
   if (first) {
-    const bus = first.bus;
-    if (bus.isConnected()) {
-      for (const stream of bus.topology.streams) await bus.jsm.streams.delete(stream.name).catch(() => {});
-    }
+    if (first.bus.isConnected()) await dropNamespace(first.bus);
   }
   await Promise.all(started.map((s) => s.shutdown()));
 });

@@ -13,3 +13,4 @@ export * from './processes/wait-for-healthy.ts';
 export * from './processes/child-service.ts';
 export * from './setup/test-services.ts';
 export * from './app-builds/build-apps.ts';
+export * from './polling/eventually.ts';
