@@ -177,6 +177,33 @@ describe('uploads that do not add up', () => {
   });
 });
 
+describe('the upload rate limit', () => {
+  it('answers 429 with a retry delay once a user opened ratelimit.upload sessions in its window', async () => {
+    const principal = newPrincipal();
+    await putSetting(harness.bus, 'ratelimit.upload', { limit: 2, windowSeconds: 600 });
+    while (harness.ingest.service.settings.get('ratelimit.upload').limit !== 2) await sleep(50);
+    try {
+      for (const name of ['one.mp3', 'two.mp3']) {
+        const created = await call(harness, createUploadRpc, principal, { filename: name, size: 100 });
+        await call(harness, abortUploadRpc, principal, { uploadId: created.uploadId });
+      }
+
+      const error = await rpcError(call(harness, createUploadRpc, principal, { filename: 'three.mp3', size: 100 }));
+
+      expect(error).toMatchObject({
+        code: 'rate_limited',
+        message: 'you opened 2 uploads in the last 600 seconds; the limit is 2',
+      });
+      expect((error.details as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(500);
+      const other = await call(harness, createUploadRpc, newPrincipal(), { filename: 'theirs.mp3', size: 100 });
+      expect(other.parts).toHaveLength(1);
+    } finally {
+      await putSetting(harness.bus, 'ratelimit.upload', { limit: 600, windowSeconds: 3600 });
+      while (harness.ingest.service.settings.get('ratelimit.upload').limit !== 600) await sleep(50);
+    }
+  });
+});
+
 describe('ownership', () => {
   it("answers not_found for another user's upload on every operation, and leaves it intact", async () => {
     const owner = newPrincipal();

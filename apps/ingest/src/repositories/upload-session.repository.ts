@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { IngestDatabase } from '../database/database.ts';
 import {
   uploadSessions,
@@ -108,6 +108,15 @@ export class UploadSessionRepository {
       if (isUniqueViolation(error)) return 'duplicate';
       throw error;
     }
+  }
+
+  /** How many sessions the owner opened since `since`, and when the oldest of them was opened. */
+  async countOpenedSince(ownerId: string, since: Date): Promise<{ count: number; oldest: Date | null }> {
+    const [row] = await this.db
+      .select({ count: sql<number>`count(*)::int`, oldest: sql<string | null>`min(${uploadSessions.createdAt})` })
+      .from(uploadSessions)
+      .where(and(eq(uploadSessions.ownerId, ownerId), gte(uploadSessions.createdAt, since)));
+    return { count: row?.count ?? 0, oldest: row?.oldest ? new Date(row.oldest) : null };
   }
 
   /** Open sessions created before `createdBefore`. */

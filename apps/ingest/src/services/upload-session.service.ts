@@ -71,6 +71,20 @@ export class UploadSessionService {
         { maxBytes },
       );
     }
+    const rate = settings.get('ratelimit.upload');
+    const windowMs = rate.windowSeconds * 1000;
+    const opened = await sessions.countOpenedSince(principal.userId, new Date(Date.now() - windowMs));
+    if (opened.count >= rate.limit) {
+      const retryAfterSeconds = Math.max(
+        1,
+        Math.ceil(((opened.oldest?.getTime() ?? Date.now()) + windowMs - Date.now()) / 1000),
+      );
+      throw new RpcError(
+        'rate_limited',
+        `you opened ${opened.count} uploads in the last ${rate.windowSeconds} seconds; the limit is ${rate.limit}`,
+        { retryAfterSeconds },
+      );
+    }
     if (input.sha256) {
       const trackId = await sessions.findCompletedTrack(principal.userId, input.sha256);
       if (trackId) throw new RpcError('conflict', 'this file is already in your library', { trackId });

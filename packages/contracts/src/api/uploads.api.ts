@@ -76,7 +76,8 @@ export const completeUploadResponseSchema = z.object({
 /**
  * `POST /api/uploads`. 409 `conflict` with details `{trackId}` when the declared sha256 is already
  * in the caller's library; 413 `payload_too_large` over the `upload.maxBytes` setting; 400 for an
- * empty file.
+ * empty file; 429 `rate_limited` with details `{retryAfterSeconds}` over the `ratelimit.upload`
+ * setting (sessions opened per user in its window).
  */
 export const createUploadRpc = defineRpc({
   service: 'ingest',
