@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +9,6 @@ import {
   createIsolatedRedis,
   freePort,
   isolatedNamespace,
-  repositoryRoot,
   serviceUrls,
   startChildService,
   type ChildService,
@@ -28,15 +26,6 @@ let database: IsolatedDatabase;
 let redis: IsolatedRedis;
 let httpPort: number;
 
-/** Runs a build tool of the repository in the app's directory, failing with its output. */
-function runTool(tool: string, args: string[]): void {
-  const result = spawnSync(process.execPath, [join(repositoryRoot, 'node_modules/.bin', tool), ...args], {
-    cwd: appDir,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
-}
-
 beforeAll(async () => {
   bus = await connectBus({
     url: serviceUrls().natsUrl,
@@ -47,8 +36,6 @@ beforeAll(async () => {
   database = await createIsolatedDatabase({ label: 'identity_main' });
   redis = await createIsolatedRedis({ label: 'identity-main' });
   httpPort = await freePort();
-  // Always compile: a stale dist/ would test yesterday's code.
-  runTool('tsc', ['-p', 'tsconfig.build.json']);
 });
 
 afterAll(async () => {
