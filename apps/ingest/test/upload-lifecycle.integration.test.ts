@@ -157,6 +157,27 @@ describe('the sweeper', () => {
 });
 
 describe('storage cleanup of deleted tracks', () => {
+  it('leaves no cover and publishes nothing when the track is deleted while its check runs', async () => {
+    const principal = newPrincipal();
+    const { created, parts } = await sendFile(
+      harness,
+      principal,
+      await generateAudio('mp3', { cover: true }),
+      'gone.mp3',
+    );
+    const { sessions, multipart, completion, store } = harness.ingest;
+    const session = (await sessions.find(created.uploadId))!;
+    await multipart.complete(objectKeys.source(created.trackId), session.s3UploadId, parts);
+    const processing = (await sessions.transition(created.uploadId, ['uploading'], { status: 'processing' }))!;
+    await sessions.transition(created.uploadId, ['processing'], { status: 'deleted' });
+
+    completion.start(processing);
+    await completion.idle();
+
+    expect(await store.list(objectKeys.cover(created.trackId))).toEqual([]);
+    expect(await outcomesOf(harness, created.uploadId)).toEqual([]);
+  });
+
   it('deletes every object of the track, twice without harm, and frees its content for a new upload', async () => {
     const principal = newPrincipal();
     const bytes = await generateAudio('mp3', { cover: true });

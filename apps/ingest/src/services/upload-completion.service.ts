@@ -247,7 +247,9 @@ export class UploadCompletionService {
         throw duplicateOf((await sessions.findCompletedTrack(session.ownerId, sha256)) ?? session.trackId);
       }
       if (stored === 'not-processing') {
-        logger.info('upload was finished elsewhere; nothing to publish');
+        const now = await sessions.find(session.uploadId);
+        if (cover && now?.status !== 'completed') await store.deletePrefix(objectKeys.cover(session.trackId));
+        logger.info({ status: now?.status }, 'upload was finished or removed elsewhere; nothing to publish');
         return;
       }
       await this.publishOutcome(session, outcome);
