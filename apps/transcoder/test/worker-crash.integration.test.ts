@@ -59,13 +59,14 @@ async function referencedKeys(trackId: string): Promise<string[]> {
 describe('a worker killed mid-job', () => {
   it('leaves nothing playable, and the job completes once on another worker', { timeout: 150_000 }, async () => {
     const upload = await harness.uploadFile(longSource);
-    await vi.waitFor(
-      async () => expect(await eventsOf(upload.trackId, 'transcode.progressed.v1')).not.toEqual([]),
-      WAIT,
-    );
-    const victim = workers.find((w) => w.output().includes(upload.trackId))!;
+    let victim: ChildService | undefined;
+    await vi.waitFor(async () => {
+      expect(await eventsOf(upload.trackId, 'transcode.progressed.v1')).not.toEqual([]);
+      victim = workers.find((w) => w.output().includes(upload.trackId));
+      expect(victim).toBeDefined();
+    }, WAIT);
+    if (!victim) throw new Error('no worker took the job');
     const survivor = workers.find((w) => w !== victim)!;
-    expect(victim).toBeDefined();
     await victim.stop('SIGKILL');
     expect(victim.process.signalCode).toBe('SIGKILL');
     expect(await harness.store.head(objectKeys.master(upload.trackId))).toBeUndefined();
