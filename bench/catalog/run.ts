@@ -8,7 +8,8 @@
  *    path, without the bus);
  * 3. baseline: the rows of every table of the result, inserted 500 rows per INSERT statement.
  *
- * Needs NATS and Postgres. Usage: `node bench/catalog/run.ts [--tracks 1000]`.
+ * Needs NATS and Postgres. Usage: `node bench/catalog/run.ts [--tracks 1000] [--rounds 3]`; the
+ * machine is shared, so rebuild and baseline alternate and the medians are compared.
  */
 import { parseArgs } from 'node:util';
 import { connectBus, provisionTopology, type KnownEvent } from '@tonearm/bus';
@@ -29,8 +30,11 @@ import {
   uploadCompleted,
 } from '../../apps/catalog/test/support/event-history.ts';
 
-const { values: args } = parseArgs({ options: { tracks: { type: 'string', default: '1000' } } });
+const { values: args } = parseArgs({
+  options: { tracks: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '3' } },
+});
 const trackCount = Number(args.tracks);
+const rounds = Number(args.rounds);
 const ROWS_PER_INSERT = 500;
 
 function history(): KnownEvent[] {
@@ -132,8 +136,21 @@ try {
   for (const event of events) await bus.publishEvent(event);
   console.log(`catalog projection: ${events.length} events (${trackCount} tracks), Postgres and NATS on this machine`);
 
-  const rebuilt = await fresh('bench_rebuild');
-  const rebuild = await timed(() => rebuildProjection({ databaseUrl: rebuilt.url, bus, logger }));
+  const rebuildSeconds: number[] = [];
+  const replaySeconds: number[] = [];
+  const baselineSeconds: number[] = [];
+  let rowCount = 0;
+  for (let round = 0; round < rounds; round++) {
+    const rebuilt = await fresh('bench_rebuild');
+    const rebuild = await timed(() => rebuildProjection({ databaseUrl: rebuilt.url, bus, logger }));
+    rebuildSeconds.push(rebuild.seconds);
+    replaySeconds.push(rebuild.result.phasesMs.firstPass / 1000);
+    const rows = await tableRows(rebuilt.url);
+    const baselineDb = await fresh('bench_raw');
+    const baseline = await timed(() => rawInserts(baselineDb.url, rows));
+    baselineSeconds.push(baseline.seconds);
+    rowCount = baseline.result;
+  }
 
   const liveDb = await fresh('bench_live');
   const live = openCatalogDatabase(liveDb.url, { poolSize: 4 });
@@ -148,21 +165,20 @@ try {
   );
   await live.close();
 
-  const rows = await tableRows(rebuilt.url);
-  const baselineDb = await fresh('bench_raw');
-  const baseline = await timed(() => rawInserts(baselineDb.url, rows));
-
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const rate = (seconds: number) => events.length / seconds;
-  const baselineRate = rate(baseline.seconds);
+  const baselineRate = rate(median(baselineSeconds));
   const line = (label: string, seconds: number) =>
     console.log(
       `${label.padEnd(58)} ${rate(seconds).toFixed(0).padStart(7)} events/s  (${seconds.toFixed(2)} s)  ratio ${(rate(seconds) / baselineRate).toFixed(2)}x`,
     );
+  console.log(`medians of ${rounds} rounds, each round: rebuild then baseline on fresh databases`);
   console.log(
-    `${'baseline: raw INSERTs of the same rows, 500 per statement'.padEnd(58)} ${baselineRate.toFixed(0).padStart(7)} events/s  (${baseline.seconds.toFixed(2)} s, ${baseline.result} rows)`,
+    `${'baseline: raw INSERTs of the same rows, 500 per statement'.padEnd(58)} ${baselineRate.toFixed(0).padStart(7)} events/s  (${median(baselineSeconds).toFixed(2)} s, ${rowCount} rows)`,
   );
-  line('rebuild: from JetStream, batched projection, swap', rebuild.seconds);
-  line('live: one transaction per event, 4 workers', perEvent.seconds);
+  line('rebuild: from JetStream, batched projection, swap', median(rebuildSeconds));
+  line('  of which the replay (stream reads + projection)', median(replaySeconds));
+  line('live: one transaction per event, 4 workers (one round)', perEvent.seconds);
   console.log('target: projection >= 0.5x the baseline');
 } finally {
   await Promise.all(databases.map((d) => d.drop()));

@@ -20,6 +20,8 @@ export interface RebuildReport {
   events: number;
   streams: Record<string, number>;
   durationMs: number;
+  /** Milliseconds spent preparing the shadow schema, in the first pass, and under the lock (catch-up and swap). */
+  phasesMs: { prepare: number; firstPass: number; locked: number };
 }
 
 /** How to rebuild. */
@@ -55,8 +57,15 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   const started = Date.now();
   const { databaseUrl, bus, logger } = options;
   const batchSize = options.batchSize ?? 500;
+  const phasesMs = { prepare: 0, firstPass: 0, locked: 0 };
+  let mark = performance.now();
+  const lap = (phase: keyof typeof phasesMs) => {
+    phasesMs[phase] = Math.round(performance.now() - mark);
+    mark = performance.now();
+  };
   await dropSchema(databaseUrl, SHADOW_SCHEMA);
   await migrateCatalogSchema(databaseUrl, SHADOW_SCHEMA);
+  lap('prepare');
   const shadow = openCatalogDatabase(databaseUrl, { schemaName: SHADOW_SCHEMA, poolSize: 2 });
   const projector = new BatchProjector(shadow.db);
   const streams = [...new Set(CATALOG_CONSUMERS.map((key) => bus.topology.consumer(key).streamName))];
@@ -77,13 +86,16 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   await lockClient.connect();
   try {
     await replayAll();
+    lap('firstPass');
     logger.info({ counts }, 'rebuild: first pass done');
     await options.onPhase?.('initial-pass-done');
     await lockClient.query('SELECT pg_advisory_lock($1)', [SWAP_LOCK]);
+    mark = performance.now();
     try {
       await options.onPhase?.('locked');
       await replayAll();
       await swapSchemas(lockClient);
+      lap('locked');
     } finally {
       await lockClient.query('SELECT pg_advisory_unlock($1)', [SWAP_LOCK]);
     }
@@ -93,7 +105,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     await shadow.close();
   }
   const events = Object.values(counts).reduce((a, b) => a + b, 0);
-  const report = { events, streams: counts, durationMs: Date.now() - started };
+  const report = { events, streams: counts, durationMs: Date.now() - started, phasesMs };
   logger.info(report, 'rebuild: swapped in the new read model');
   return report;
 }
@@ -116,19 +128,26 @@ export async function replayStream(
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: from,
   });
+  type Fetched = { events: KnownEvent[]; received: number };
+  const fetchBatch = async (): Promise<Fetched> => {
+    const batch = await consumer.fetch({ max_messages: Math.min(batchSize, to - last), expires: 2_000 });
+    const events: KnownEvent[] = [];
+    let received = 0;
+    for await (const msg of batch) {
+      received++;
+      last = msg.seq;
+      const event = parseEvent(msg.data);
+      if (event) events.push(event);
+    }
+    return { events, received };
+  };
   try {
-    while (last < to) {
-      const batch = await consumer.fetch({ max_messages: Math.min(batchSize, to - last), expires: 2_000 });
-      const events: KnownEvent[] = [];
-      let received = 0;
-      for await (const msg of batch) {
-        received++;
-        last = msg.seq;
-        const event = parseEvent(msg.data);
-        if (event) events.push(event);
-      }
-      if (events.length > 0) await apply(events);
-      else if (received === 0) break;
+    // The next batch is read from the stream while the current one is written to Postgres.
+    let next: Promise<Fetched> | undefined = fetchBatch();
+    while (next) {
+      const fetched: Fetched = await next;
+      next = fetched.received > 0 && last < to ? fetchBatch() : undefined;
+      if (fetched.events.length > 0) await apply(fetched.events);
     }
   } finally {
     await consumer.delete().catch(() => undefined);
