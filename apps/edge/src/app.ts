@@ -2,7 +2,9 @@ import type { Bus } from '@tonearm/bus';
 import type { InstanceHealth } from '@tonearm/contracts';
 import type { Logger, Registry } from '@tonearm/runtime';
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Authenticator } from './auth/authenticator.ts';
 import type { SessionChecker } from './auth/session-checker.ts';
 import type { InstanceDirectory } from './discovery/instance-directory.ts';
@@ -10,6 +12,8 @@ import type { MediaObjects } from './media/media-objects.ts';
 import type { MediaTokens } from './media/media-token.ts';
 import { pathGuard } from './middleware/path-guard.middleware.ts';
 import { requestContext } from './middleware/request-context.middleware.ts';
+import { openApiDocument } from './openapi/openapi-document.ts';
+import { adminRoutes } from './routes/admin.routes.ts';
 import { apiError } from './routes/api-error.ts';
 import { catalogRoutes } from './routes/catalog.routes.ts';
 import { identityProxy } from './routes/identity-proxy.route.ts';
@@ -20,6 +24,7 @@ import { webPages } from './routes/web-pages.route.ts';
 
 /** What the edge needs from the process around it. */
 export interface EdgeDependencies {
+  version: string;
   logger: Logger;
   metrics: Registry;
   health: () => Promise<InstanceHealth>;
@@ -32,6 +37,8 @@ export interface EdgeDependencies {
   objects: MediaObjects;
   upstreamTimeoutMs: number;
   rpcTimeoutMs: number;
+  /** Browser origins allowed to call the API and fetch media cross-origin; none when empty. */
+  corsOrigins: readonly string[];
 }
 
 /**
@@ -40,17 +47,30 @@ export interface EdgeDependencies {
  * storage, then the web app's pages for everything else.
  */
 export function createEdgeApp(deps: EdgeDependencies) {
+  const openApi = openApiDocument(deps.version);
   const toIdentity = identityProxy({ identity: deps.identity, timeoutMs: deps.upstreamTimeoutMs });
   return new Hono()
     .use(requestId({ headerName: 'x-request-id' }))
     .use(requestContext(deps))
     .use(pathGuard())
+    .use(secureHeaders({ crossOriginResourcePolicy: deps.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' }))
+    .use(
+      cors({
+        origin: (origin) => (deps.corsOrigins.includes(origin) ? origin : null),
+        allowHeaders: ['authorization', 'content-type', 'range', 'if-none-match', 'traceparent'],
+        allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+        exposeHeaders: ['x-request-id', 'retry-after', 'etag', 'content-range', 'accept-ranges'],
+        maxAge: 600,
+      }),
+    )
     .route('/', opsRoutes(deps))
     .all('/api/auth/*', toIdentity)
     .all('/api/me', toIdentity)
     .all('/api/tokens', toIdentity)
     .all('/api/tokens/*', toIdentity)
     .get('/.well-known/jwks.json', toIdentity)
+    .get('/api/openapi.json', (c) => c.json(openApi))
+    .route('/api', adminRoutes(deps))
     .route('/', mediaRoutes(deps))
     .route('/api/uploads', uploadsRoutes(deps))
     .route('/api', catalogRoutes(deps))

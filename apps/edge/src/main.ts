@@ -79,6 +79,7 @@ const tokens = mediaTokens({
 const store = new ObjectStore({ client: createS3Client(env), bucket: env.S3_BUCKET, keyPrefix: env.S3_KEY_PREFIX });
 
 const app = createEdgeApp({
+  version: packageJson.version,
   logger,
   metrics: service.metrics,
   health: service.health,
@@ -91,6 +92,7 @@ const app = createEdgeApp({
   objects: mediaObjects({ store, maxBytes: env.EDGE_SEGMENT_CACHE_BYTES }),
   upstreamTimeoutMs: env.EDGE_UPSTREAM_TIMEOUT_MS,
   rpcTimeoutMs: env.EDGE_RPC_TIMEOUT_MS,
+  corsOrigins: env.EDGE_CORS_ORIGINS,
 });
 const server = serve({ fetch: app.fetch, port: env.EDGE_PORT, hostname: env.EDGE_HOST }, (info) =>
   logger.info({ port: info.port }, `edge listening on http://localhost:${info.port}`),

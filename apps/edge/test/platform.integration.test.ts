@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { base64url, decodeJwt, exportSPKI, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putSetting } from '@tonearm/bus';
 import { storedMessages } from '../../../packages/bus/test/bus-test-helper.ts';
 import {
   decodedSeconds,
@@ -16,6 +17,7 @@ import {
 import { startPlatform, type Platform } from './support/platform.ts';
 
 let platform: Platform;
+let admin: Listener;
 let owner: Listener;
 let trackA: string;
 let trackB: string;
@@ -52,8 +54,8 @@ async function firstSegmentPath(): Promise<{ init: string; segment: string; vari
 }
 
 beforeAll(async () => {
-  platform = await startPlatform();
-  await signUp(platform); // the first account is an admin
+  platform = await startPlatform({ edgeEnv: { EDGE_CORS_ORIGINS: 'http://app.example.org' } });
+  admin = await signUp(platform); // the first account is an admin
   owner = await signUp(platform);
   const [a, b] = await Promise.all([toneFlac(9, 'Track A'), toneFlac(4, 'Track B')]);
   trackA = await upload(platform, owner, 'a.flac', a);
@@ -447,6 +449,102 @@ describe('logout', () => {
     const api = await platform.request('GET', `/api/tracks/${trackA}/playback`, { token: listener.accessToken });
     expect(api.status).toBe(401);
     expect((await platform.request('GET', '/api/me', { token: listener.accessToken })).status).toBe(401);
+  });
+});
+
+describe('the public surface', () => {
+  it('serves the OpenAPI document generated from the contracts', async () => {
+    const answer = await platform.request('GET', '/api/openapi.json');
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.openapi).toBe('3.1.0');
+    expect(Object.keys(answer.body.paths)).toEqual(
+      expect.arrayContaining(['/api/tracks/{id}/playback', '/api/uploads']),
+    );
+  });
+
+  it('sends security headers and a request id on every answer', async () => {
+    const response = await fetch(`${platform.edgeUrl}/api/tracks/${trackA}`);
+
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
+  });
+
+  it('allows CORS for configured origins only', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${platform.edgeUrl}/api/tracks`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
+    const allowed = await preflight('http://app.example.org');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://app.example.org');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+    const other = await preflight('http://evil.example.org');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const simple = await fetch(`${platform.edgeUrl}/api/tracks`, { headers: { origin: 'http://evil.example.org' } });
+    expect(simple.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('operations for admins', () => {
+  it('answers the ops status to an admin only', async () => {
+    expect((await platform.request('GET', '/api/ops/status', { token: owner.accessToken })).status).toBe(403);
+    expect((await platform.request('GET', '/api/ops/status')).status).toBe(401);
+
+    const answer = await platform.request('GET', '/api/ops/status', { token: admin.accessToken });
+
+    expect(answer.status).toBe(200);
+    expect(Object.keys(answer.body.services)).toEqual(
+      expect.arrayContaining(['identity', 'ingest', 'catalog', 'transcoder', 'edge']),
+    );
+    const streams = answer.body.streams as { key: string; consumers: { name: string; pending: number }[] }[];
+    const ingest = streams.find((s) => s.key === 'ingest');
+    expect(ingest?.consumers.map((c) => c.name)).toContain('transcoder');
+    expect(ingest?.consumers.every((c) => Number.isInteger(c.pending))).toBe(true);
+    expect(typeof answer.body.deadLetters).toBe('number');
+  });
+
+  it('streams bus events to an admin as Server-Sent Events, filtered by subject', async () => {
+    expect((await platform.request('GET', '/api/events', { token: owner.accessToken })).status).toBe(403);
+    expect((await platform.request('GET', '/api/events?subject=a b', { token: admin.accessToken })).status).toBe(400);
+    const controller = new AbortController();
+    const response = await fetch(`${platform.edgeUrl}/api/events?subject=playback.>`, {
+      headers: { authorization: `Bearer ${admin.accessToken}` },
+      signal: controller.signal,
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    await fetch(playbackA.masterUrl);
+    let text = '';
+    while (!text.includes('\n\n')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+
+    const data = JSON.parse(/^data: (.*)$/m.exec(text)![1]!);
+    expect(data).toMatchObject({ type: 'playback.started.v1', data: { trackId: trackA } });
+    expect(data.subject).toMatch(/\.playback\.started\.v1$/);
+  });
+});
+
+describe('upload rate limit', () => {
+  it('answers 429 with Retry-After once the live ratelimit.upload setting is reached', async () => {
+    await putSetting(platform.bus, 'ratelimit.upload', { limit: 2, windowSeconds: 3600 });
+    const answer = await eventually(
+      () =>
+        platform.request('POST', '/api/uploads', {
+          token: owner.accessToken,
+          body: { filename: 'c.flac', size: 1000 },
+        }),
+      (a) => a.status === 429,
+    );
+
+    expect(answer.status).toBe(429);
+    expect(answer.body.error.code).toBe('rate_limited');
+    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
 

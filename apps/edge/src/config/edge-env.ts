@@ -38,6 +38,17 @@ export const edgeEnvShape = {
     .min(60)
     .max(86_400)
     .default(4 * 3_600),
+  /** Comma-separated origins (`https://app.example.org`) allowed to call the API from a browser; none by default. */
+  EDGE_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
   /** Upper bound of the in-memory cache of hot segments and playlists. */
   EDGE_SEGMENT_CACHE_BYTES: z.coerce
     .number()

@@ -11,6 +11,7 @@ import type { MediaObjects } from '../media/media-objects.ts';
 import type { MediaTokens } from '../media/media-token.ts';
 import { isTrackId, mediaTypeOf, streamFilePath, withToken } from '../media/stream-path.ts';
 import { apiError } from './api-error.ts';
+import { rpcErrorAnswer } from './rpc-answer.ts';
 
 /** What the playback and stream routes need. */
 export interface MediaDeps {
@@ -32,7 +33,7 @@ function trackMedia(deps: MediaDeps, principal: Principal, id: string) {
 }
 
 function rpcFailure(c: Context, error: unknown) {
-  if (error instanceof RpcError) return apiError(c, error.code, error.message, error.details);
+  if (error instanceof RpcError) return rpcErrorAnswer(c, error);
   throw error;
 }
 

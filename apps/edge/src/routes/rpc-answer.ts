@@ -33,9 +33,19 @@ export async function answerRpc<D extends RpcDefinition>(
     if (options.status === 204) return c.body(null, 204);
     return c.json(output as object, options.status ?? 200);
   } catch (error) {
-    if (error instanceof RpcError) return apiError(c, error.code, error.message, error.details);
+    if (error instanceof RpcError) return rpcErrorAnswer(c, error);
     throw error;
   }
+}
+
+/**
+ * The API error answer of a service's error; a `rate_limited` one with `retryAfterSeconds` in
+ * its details also gets the `Retry-After` header api.md promises.
+ */
+export function rpcErrorAnswer(c: Context, error: RpcError) {
+  const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (error.code === 'rate_limited' && typeof retryAfter === 'number') c.header('retry-after', String(retryAfter));
+  return apiError(c, error.code, error.message, error.details);
 }
 
 /** The request's JSON body as an object, or undefined when it is not one (the caller answers 400). */
