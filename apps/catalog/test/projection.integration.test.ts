@@ -117,6 +117,26 @@ describe('catalog projection', () => {
     expect(await dumpTables(url, LIVE_SCHEMA)).toEqual(ordered);
   });
 
+  it('puts tracks of one album uploaded in parallel under different spellings on one album and one artist', async () => {
+    const { database, sut } = await freshProjection();
+    const spellings = ['Sigur Rós', 'SIGUR ROS', 'sigur  ros', 'Sigur Ros feat. Jónsi', 'Sigur Rós (ft. Amiina)'];
+    const uploads = Array.from({ length: 15 }, (_, i) =>
+      uploadCompleted('6f1c1f5e-6d0b-4a43-9b0a-2b7f3d0c1a12', {
+        title: `Track ${i}`,
+        artist: spellings[i % spellings.length]!,
+        album: i % 2 === 0 ? 'Ágætis byrjun' : 'agaetis  BYRJUN',
+        trackNumber: i + 1,
+      }),
+    );
+    await applyConcurrently(sut, uploads, 6);
+    const albums = await database.pool.query('SELECT id, title FROM albums');
+    const artists = await database.pool.query('SELECT id, name FROM artists');
+    expect(albums.rows).toEqual([{ id: expect.any(String), title: 'Ágætis byrjun' }]);
+    expect(artists.rows).toEqual([{ id: expect.any(String), name: 'Sigur Rós' }]);
+    const grouped = await database.pool.query('SELECT DISTINCT album_id, artist_id FROM tracks');
+    expect(grouped.rows).toEqual([{ album_id: albums.rows[0].id, artist_id: artists.rows[0].id }]);
+  });
+
   it('keeps a transcode result that arrives before its upload and merges it when the upload comes', async () => {
     const { database, sut } = await freshProjection();
     const upload = uploadCompleted('6f1c1f5e-6d0b-4a43-9b0a-2b7f3d0c1a11', { title: 'Early', artist: 'Fast' });

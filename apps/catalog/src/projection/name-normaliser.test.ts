@@ -32,6 +32,13 @@ describe('nameKey', () => {
     expect(nameKey('Simon & Garfunkel')).toBe(nameKey('Simon and Garfunkel'));
   });
 
+  it('spells out letters that have no accent to strip', () => {
+    expect(nameKey('Ágætis byrjun')).toBe('agaetis byrjun');
+    expect(nameKey('Mø')).toBe('mo');
+    expect(nameKey('Straße')).toBe(nameKey('STRASSE'));
+    expect(nameKey('Łódź')).toBe('lodz');
+  });
+
   it('keeps letters of every script', () => {
     expect(nameKey('坂本龍一')).toBe('坂本龍一');
     expect(nameKey('Мумий Тролль')).toBe(nameKey('МУМИЙ  ТРОЛЛЬ'));

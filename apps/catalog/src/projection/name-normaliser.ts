@@ -1,5 +1,18 @@
 import { createHash } from 'node:crypto';
 
+/** Letters NFKD leaves whole, spelled the way people type them without the key (as `unaccent` does). */
+const LETTERS_WITHOUT_DECOMPOSITION: Record<string, string> = {
+  æ: 'ae',
+  œ: 'oe',
+  ß: 'ss',
+  ø: 'o',
+  ð: 'd',
+  þ: 'th',
+  ł: 'l',
+  đ: 'd',
+  ı: 'i',
+};
+
 const FEATURING = /\s*[([]?\s*\b(?:feat\.?|ft\.?|featuring)(?:\s+|$).*$/iu;
 
 /**
@@ -38,6 +51,7 @@ export function nameKey(name: string): string {
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
+    .replace(/[æœßøðþłđı]/gu, (letter) => LETTERS_WITHOUT_DECOMPOSITION[letter]!)
     .replace(/&/g, ' and ')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
