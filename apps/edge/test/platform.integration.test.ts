@@ -1,6 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { base64url, decodeJwt, exportSPKI, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import {
+  base64url,
+  decodeJwt,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putSetting } from '@tonearm/bus';
@@ -358,6 +368,32 @@ describe('access tokens at the edge', () => {
       headers: { authorization: 'Basic dXNlcjpwYXNz' },
     });
     expect(malformed.status).toBe(401);
+  });
+
+  it('takes new signing keys from identity.signing-keys.rotated.v1 without a restart', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    const kid = `rotated-${Date.now()}`;
+    const token = await new SignJWT(realClaims())
+      .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
+      .setIssuer('tonearm-identity')
+      .setAudience('tonearm')
+      .setSubject(owner.userId)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    expect((await playback(token)).status).toBe(401);
+
+    const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
+    await platform.bus.publish('identity.signing-keys.rotated.v1', {
+      data: { jwks: { keys: [activeKey.publicJwk, jwk] } },
+    });
+
+    const answer = await eventually(
+      () => playback(token),
+      (a) => a.status === 200,
+    );
+    expect(answer.status).toBe(200);
+    expect((await playback(owner.accessToken)).status).toBe(200);
   });
 
   it('asks for a token on protected routes and answers 401 in the error shape', async () => {
