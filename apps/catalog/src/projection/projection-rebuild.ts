@@ -38,8 +38,8 @@ export interface RebuildOptions {
  * Rebuilds the read model from the streams while the service keeps serving the old one:
  *
  * 1. migrates an empty shadow schema and replays every catalog stream into it from its first
- *    message up to the last one stored when the pass began (ordered consumers, one set-based
- *    transaction per batch: see {@link BatchProjector});
+ *    message up to the last one stored when the pass began (ordered consumers, all streams read
+ *    at once, one set-based transaction per batch: see {@link BatchProjector});
  * 2. takes the swap lock exclusively: it waits for live projections in flight to commit and holds
  *    new ones back (each live projection transaction starts by taking it shared);
  * 3. catches up: replays what was stored since the first pass, up to the stream's end now;
@@ -71,17 +71,25 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   const streams = [...new Set(CATALOG_CONSUMERS.map((key) => bus.topology.consumer(key).streamName))];
   const positions = new Map(streams.map((name) => [name, 0]));
   const counts: Record<string, number> = Object.fromEntries(streams.map((name) => [name, 0]));
-  const replayAll = async () => {
-    for (const stream of streams) {
-      const { state } = await bus.jsm.streams.info(stream);
-      const from = Math.max(positions.get(stream)! + 1, state.first_seq);
-      const last = await replayStream(bus, stream, from, state.last_seq, batchSize, async (events) => {
-        counts[stream]! += events.length;
-        await projector.applyBatch(events);
-      });
-      positions.set(stream, Math.max(positions.get(stream)!, last));
-    }
+  // Streams are read at once; their batches are projected one at a time (the batch projector is the only writer).
+  let writes: Promise<unknown> = Promise.resolve();
+  const project = (stream: string, events: KnownEvent[]) => {
+    const write = writes.then(() => projector.applyBatch(events));
+    writes = write.catch(() => undefined);
+    counts[stream]! += events.length;
+    return write.then(() => undefined);
   };
+  const replayAll = () =>
+    Promise.all(
+      streams.map(async (stream) => {
+        const { state } = await bus.jsm.streams.info(stream);
+        const from = Math.max(positions.get(stream)! + 1, state.first_seq);
+        const last = await replayStream(bus, stream, from, state.last_seq, batchSize, (events) =>
+          project(stream, events),
+        );
+        positions.set(stream, Math.max(positions.get(stream)!, last));
+      }),
+    );
   const lockClient = new pg.Client({ connectionString: databaseUrl });
   await lockClient.connect();
   try {
@@ -128,28 +136,23 @@ export async function replayStream(
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: from,
   });
-  type Fetched = { events: KnownEvent[]; received: number };
-  const fetchBatch = async (): Promise<Fetched> => {
-    const batch = await consumer.fetch({ max_messages: Math.min(batchSize, to - last), expires: 2_000 });
-    const events: KnownEvent[] = [];
-    let received = 0;
-    for await (const msg of batch) {
-      received++;
+  // A deep pull buffer: the next messages arrive while the current batch is written to Postgres.
+  const messages = await consumer.consume({ max_messages: Math.max(2 * batchSize, 1000) });
+  let events: KnownEvent[] = [];
+  try {
+    for await (const msg of messages) {
       last = msg.seq;
       const event = parseEvent(msg.data);
       if (event) events.push(event);
-    }
-    return { events, received };
-  };
-  try {
-    // The next batch is read from the stream while the current one is written to Postgres.
-    let next: Promise<Fetched> | undefined = fetchBatch();
-    while (next) {
-      const fetched: Fetched = await next;
-      next = fetched.received > 0 && last < to ? fetchBatch() : undefined;
-      if (fetched.events.length > 0) await apply(fetched.events);
+      const done = msg.seq >= to || msg.info.pending === 0;
+      if (events.length >= batchSize || (done && events.length > 0)) {
+        await apply(events);
+        events = [];
+      }
+      if (done) break;
     }
   } finally {
+    messages.stop();
     await consumer.delete().catch(() => undefined);
   }
   return last;
