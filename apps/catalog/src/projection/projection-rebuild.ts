@@ -29,7 +29,7 @@ export interface RebuildOptions {
   databaseUrl: string;
   bus: Bus;
   logger: Logger;
-  /** Events per transaction while replaying. Default 500. */
+  /** Events per transaction while replaying. Default 1000. */
   batchSize?: number;
   onPhase?: (phase: RebuildPhase) => Promise<void> | void;
 }
@@ -56,7 +56,7 @@ export interface RebuildOptions {
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildReport> {
   const started = Date.now();
   const { databaseUrl, bus, logger } = options;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 1000;
   const phasesMs = { prepare: 0, firstPass: 0, locked: 0 };
   let mark = performance.now();
   const lap = (phase: keyof typeof phasesMs) => {
