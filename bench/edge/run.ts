@@ -12,12 +12,15 @@
  *    nginx, then the edge (after one warm-up pass that fills the cache).
  *
  * Needs NATS, Redis, ffmpeg, wrk and nginx (`apt-get install -y wrk nginx`). Loopback only.
- * Usage: `node bench/edge/run.ts [--connections 64] [--duration 10s] [--seconds 60]`.
+ * The edge is measured as one instance, then with `--instances` (default: one per core) sharing
+ * the port through SO_REUSEPORT, as nginx runs one worker per core.
+ *
+ * Usage: `node bench/edge/run.ts [--connections 64] [--duration 10s] [--seconds 60] [--instances N]`.
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify, parseArgs } from 'node:util';
 import { objectKeys, sessionKeys } from '@tonearm/contracts';
@@ -34,6 +37,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10s' },
     seconds: { type: 'string', default: '60' },
     threads: { type: 'string', default: '2' },
+    instances: { type: 'string', default: String(availableParallelism()) },
   },
 });
 
@@ -123,20 +127,24 @@ try {
     await bus.close();
   });
   const edgePort = await freePort();
-  const edge = await startChildService({
-    app: 'edge',
-    env: {
-      ...s3.env,
-      BUS_NAMESPACE: namespace,
-      LOG_LEVEL: 'warn',
-      EDGE_PORT: String(edgePort),
-      EDGE_HOST: '127.0.0.1',
-      REDIS_URL: redis.url,
-      IDENTITY_REDIS_PREFIX: redis.keyPrefix,
-      EDGE_MEDIA_SECRET: secret,
-    },
-  });
-  cleanups.push(() => edge.stop());
+  const startEdge = async () => {
+    const edge = await startChildService({
+      app: 'edge',
+      env: {
+        ...s3.env,
+        BUS_NAMESPACE: namespace,
+        LOG_LEVEL: 'warn',
+        EDGE_PORT: String(edgePort),
+        EDGE_HOST: '127.0.0.1',
+        EDGE_REUSE_PORT: 'true',
+        REDIS_URL: redis.url,
+        IDENTITY_REDIS_PREFIX: redis.keyPrefix,
+        EDGE_MEDIA_SECRET: secret,
+      },
+    });
+    cleanups.push(() => edge.stop());
+  };
+  await startEdge();
   const edgeBase = `http://127.0.0.1:${edgePort}`;
   await waitForHealthy(`${edgeBase}/healthz`, { timeoutMs: 10_000 });
 
@@ -167,20 +175,22 @@ try {
   }
 
   const baseline = await wrk(`http://127.0.0.1:${nginxPort}`, nginxPaths, work, 'nginx');
-  const measured = await wrk(edgeBase, edgePaths, work, 'edge');
+  const single = await wrk(edgeBase, edgePaths, work, 'edge');
+  const instances = Number(args.instances);
+  for (let i = 1; i < instances; i++) await startEdge();
+  const several = instances > 1 ? await wrk(edgeBase, edgePaths, work, 'edges') : undefined;
+
   const round = (n: number) => Math.round(n * 100) / 100;
+  const line = (label: string, r: WrkResult) =>
+    `${label.padEnd(40)} ${Math.round(r.requestsPerSecond)} req/s, p50 ${round(r.p50Ms)} ms, p99 ${round(r.p99Ms)} ms, errors: ${r.errors}` +
+    (r === baseline ? '' : `, ratio to nginx ${round(r.requestsPerSecond / baseline.requestsPerSecond)}`);
   console.log(
-    `hot segments: ${segments.length} × ~${round(averageKb)} KB, ${args.connections} connections, ${args.duration} each`,
+    `hot segments: ${segments.length} × ~${round(averageKb)} KB, ${args.connections} connections, ${args.duration} each, ${availableParallelism()} cores`,
   );
-  console.log(
-    `nginx (disk):                 ${Math.round(baseline.requestsPerSecond)} req/s, p50 ${round(baseline.p50Ms)} ms, p99 ${round(baseline.p99Ms)} ms, errors: ${baseline.errors}`,
-  );
-  console.log(
-    `edge (token + session + S3):  ${Math.round(measured.requestsPerSecond)} req/s, p50 ${round(measured.p50Ms)} ms, p99 ${round(measured.p99Ms)} ms, errors: ${measured.errors}`,
-  );
-  console.log(
-    `ratio edge/nginx: ${round(measured.requestsPerSecond / baseline.requestsPerSecond)} (goal ≥ 0.5; p99 goal ≤ 20 ms)`,
-  );
+  console.log(line('nginx from disk (worker_processes auto)', baseline));
+  console.log(line('edge, 1 instance (token + session)', single));
+  if (several) console.log(line(`edge, ${instances} instances on one port`, several));
+  console.log('goal: ratio ≥ 0.5, p99 ≤ 20 ms');
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));
   await rm(work, { recursive: true, force: true });

@@ -4,7 +4,6 @@ import type { Logger, Registry } from '@tonearm/runtime';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { Authenticator } from './auth/authenticator.ts';
 import type { SessionChecker } from './auth/session-checker.ts';
 import type { InstanceDirectory } from './discovery/instance-directory.ts';
@@ -12,6 +11,7 @@ import type { MediaObjects } from './media/media-objects.ts';
 import type { MediaTokens } from './media/media-token.ts';
 import { pathGuard } from './middleware/path-guard.middleware.ts';
 import { requestContext } from './middleware/request-context.middleware.ts';
+import { securityHeaders } from './middleware/security-headers.middleware.ts';
 import { openApiDocument } from './openapi/openapi-document.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { apiError } from './routes/api-error.ts';
@@ -48,21 +48,21 @@ export interface EdgeDependencies {
  */
 export function createEdgeApp(deps: EdgeDependencies) {
   const openApi = openApiDocument(deps.version);
+  // Only cross-origin calls pay for CORS: hono's cors rebuilds the response to add its headers.
+  const allowCors = cors({
+    origin: (origin) => (deps.corsOrigins.includes(origin) ? origin : null),
+    allowHeaders: ['authorization', 'content-type', 'range', 'if-none-match', 'traceparent'],
+    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    exposeHeaders: ['x-request-id', 'retry-after', 'etag', 'content-range', 'accept-ranges'],
+    maxAge: 600,
+  });
   const toIdentity = identityProxy({ identity: deps.identity, timeoutMs: deps.upstreamTimeoutMs });
   return new Hono()
     .use(requestId({ headerName: 'x-request-id' }))
     .use(requestContext(deps))
     .use(pathGuard())
-    .use(secureHeaders({ crossOriginResourcePolicy: deps.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' }))
-    .use(
-      cors({
-        origin: (origin) => (deps.corsOrigins.includes(origin) ? origin : null),
-        allowHeaders: ['authorization', 'content-type', 'range', 'if-none-match', 'traceparent'],
-        allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-        exposeHeaders: ['x-request-id', 'retry-after', 'etag', 'content-range', 'accept-ranges'],
-        maxAge: 600,
-      }),
-    )
+    .use(securityHeaders({ crossOriginResourcePolicy: deps.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' }))
+    .use(async (c, next) => (c.req.header('origin') && deps.corsOrigins.length > 0 ? allowCors(c, next) : next()))
     .route('/', opsRoutes(deps))
     .all('/api/auth/*', toIdentity)
     .all('/api/me', toIdentity)

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { startService } from '@tonearm/service-host';
 import { createS3Client, ObjectStore } from '@tonearm/storage';
 import { Redis } from 'ioredis';
@@ -94,8 +94,9 @@ const app = createEdgeApp({
   rpcTimeoutMs: env.EDGE_RPC_TIMEOUT_MS,
   corsOrigins: env.EDGE_CORS_ORIGINS,
 });
-const server = serve({ fetch: app.fetch, port: env.EDGE_PORT, hostname: env.EDGE_HOST }, (info) =>
-  logger.info({ port: info.port }, `edge listening on http://localhost:${info.port}`),
+const server = createAdaptorServer({ fetch: app.fetch });
+server.listen({ port: env.EDGE_PORT, host: env.EDGE_HOST, reusePort: env.EDGE_REUSE_PORT }, () =>
+  logger.info({ port: env.EDGE_PORT }, `edge listening on http://localhost:${env.EDGE_PORT}`),
 );
 service.onShutdown(async () => {
   stopEvents();

@@ -1,5 +1,5 @@
 import { accessTokenDefaults, defaultSessionKeyPrefix } from '@tonearm/contracts';
-import { portVariable, urlVariable } from '@tonearm/runtime';
+import { booleanVariable, portVariable, urlVariable } from '@tonearm/runtime';
 import { storageEnvShape } from '@tonearm/storage';
 import { z } from 'zod';
 
@@ -16,6 +16,11 @@ export const edgeEnvShape = {
   ...storageEnvShape,
   EDGE_PORT: portVariable(8080),
   EDGE_HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * Listen with SO_REUSEPORT, so several edge instances on one machine share `EDGE_PORT` and the
+   * kernel spreads connections over them (one per core; they need the same `EDGE_MEDIA_SECRET`).
+   */
+  EDGE_REUSE_PORT: booleanVariable(false),
   EDGE_UPSTREAM_TIMEOUT_MS: milliseconds(100, 120_000, 10_000),
   /** How long the edge waits for a service's answer on the bus before a 503. */
   EDGE_RPC_TIMEOUT_MS: milliseconds(100, 60_000, 5_000),

@@ -1,0 +1,31 @@
+import type { MiddlewareHandler } from 'hono';
+
+/**
+ * The security headers of every answer (hono's `secureHeaders` defaults), set before the
+ * handler runs so a media answer keeps node-server's fast path: hono's own middleware sets them
+ * on the finished response, which makes it copy every segment body once more.
+ */
+export function securityHeaders(options: {
+  crossOriginResourcePolicy: 'same-origin' | 'cross-origin';
+}): MiddlewareHandler {
+  const headers = Object.entries({
+    'cross-origin-resource-policy': options.crossOriginResourcePolicy,
+    'cross-origin-opener-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'referrer-policy': 'no-referrer',
+    'strict-transport-security': 'max-age=15552000; includeSubDomains',
+    'x-content-type-options': 'nosniff',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-frame-options': 'SAMEORIGIN',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0',
+  });
+  return async function securityHeadersMiddleware(c, next) {
+    for (const [name, value] of headers) c.header(name, value);
+    await next();
+    if (c.req.path.startsWith('/stream/')) return;
+    // Answers made as a Response (proxied pages and accounts) do not carry headers set before.
+    for (const [name, value] of headers) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+  };
+}
