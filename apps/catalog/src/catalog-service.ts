@@ -1,3 +1,4 @@
+import { ensureDatabase } from '@tonearm/database';
 import { startService, type RunningService } from '@tonearm/service-host';
 import packageJson from '../package.json' with { type: 'json' };
 import { catalogEnvShape } from './config/catalog-env.ts';
@@ -6,12 +7,7 @@ import { CatalogProjector } from './projection/catalog-projector.ts';
 import { projectionMetrics } from './projection/projection-metrics.ts';
 import { CatalogQueries } from './queries/catalog-queries.ts';
 import { TrackDeletion } from './queries/track-deletion.ts';
-import {
-  ensureCatalogDatabase,
-  LIVE_SCHEMA,
-  migrateCatalogSchema,
-  openCatalogDatabase,
-} from './repositories/catalog-database.ts';
+import { LIVE_SCHEMA, migrateCatalogSchema, openCatalogDatabase } from './repositories/catalog-database.ts';
 import { CatalogReadRepository } from './repositories/catalog-read-repository.ts';
 import { serveCatalogRpc } from './rpc/catalog-rpc.ts';
 
@@ -37,7 +33,7 @@ export async function startCatalog(
   });
   try {
     const { env } = service;
-    await ensureCatalogDatabase(env.CATALOG_DATABASE_URL);
+    await ensureDatabase(env.CATALOG_DATABASE_URL);
     await migrateCatalogSchema(env.CATALOG_DATABASE_URL, LIVE_SCHEMA);
     const database = openCatalogDatabase(env.CATALOG_DATABASE_URL, { poolSize: env.CATALOG_DATABASE_POOL_SIZE });
     service.onShutdown(() => database.close());

@@ -3,7 +3,7 @@ import { createLogger, loadEnv } from '@tonearm/runtime';
 import { baseEnvShape } from '@tonearm/service-host';
 import { catalogEnvShape } from '../config/catalog-env.ts';
 import { rebuildProjection } from '../projection/projection-rebuild.ts';
-import { ensureCatalogDatabase } from '../repositories/catalog-database.ts';
+import { ensureDatabase } from '@tonearm/database';
 
 /**
  * `npm run rebuild -w @tonearm/catalog`: rebuilds the catalog read model from the streams and
@@ -19,7 +19,7 @@ const bus = await connectBus({
 });
 try {
   await provisionTopology(bus);
-  await ensureCatalogDatabase(env.CATALOG_DATABASE_URL);
+  await ensureDatabase(env.CATALOG_DATABASE_URL);
   const report = await rebuildProjection({ databaseUrl: env.CATALOG_DATABASE_URL, bus, logger });
   console.log(`rebuilt the catalog from ${report.events} events in ${report.durationMs} ms`);
 } catch (error) {

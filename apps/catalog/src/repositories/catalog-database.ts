@@ -52,30 +52,6 @@ export function openCatalogDatabase(
 }
 
 /**
- * Creates the database when it does not exist yet (connecting to `postgres` on the same server).
- *
- * @example
- * await ensureCatalogDatabase('postgres://postgres@127.0.0.1:5432/tonearm_catalog');
- */
-export async function ensureCatalogDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount) return;
-    await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((error: { code?: string }) => {
-      if (error.code !== '42P04') throw error;
-    });
-  } finally {
-    await client.end();
-  }
-}
-
-/**
  * Applies the drizzle-kit migrations to one schema. The migration journal lives in that schema,
  * so it moves with it when a rebuild swaps schemas. Instances starting together take turns.
  *
