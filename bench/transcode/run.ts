@@ -129,18 +129,23 @@ try {
   const bareTimes: number[] = [];
   const pipelineTimes: Record<string, number[]> = { '2': [], '1': [] };
   const bytes = await readFile(long.path);
-  // Interleaved, so that a change of load on the machine during the run hits both sides alike.
-  for (let i = 0; i < runs; i++) {
+  // Interleaved, and in reverse order every other run (A B C, C B A), so that a change of load on
+  // the machine during the run hits every side alike.
+  const timePipeline = async (mode: '1' | '2') => {
+    const worker = await harness.startWorker({
+      TRANSCODER_CONCURRENCY: '1',
+      LOG_LEVEL: 'warn',
+      TRANSCODER_ENCODER_PROCESSES: mode,
+    });
+    pipelineTimes[mode]!.push(await pipeline([await harness.stage(bytes, long)]));
+    await worker.stop();
+  };
+  const timeBare = async () => {
     bareTimes.push(await timed(() => bareLadder(long.path, join(harness.dir, 'bare-long'))));
-    for (const mode of ['2', '1'] as const) {
-      const worker = await harness.startWorker({
-        TRANSCODER_CONCURRENCY: '1',
-        LOG_LEVEL: 'warn',
-        TRANSCODER_ENCODER_PROCESSES: mode,
-      });
-      pipelineTimes[mode]!.push(await pipeline([await harness.stage(bytes, long)]));
-      await worker.stop();
-    }
+  };
+  for (let i = 0; i < runs; i++) {
+    const steps = [timeBare, () => timePipeline('2'), () => timePipeline('1')];
+    for (const step of i % 2 ? steps.reverse() : steps) await step();
   }
   const bare = median(bareTimes);
   const list = (times: number[]) => times.map((t) => t.toFixed(2)).join(', ');
@@ -167,28 +172,40 @@ try {
       }),
     );
   }
-  const bareBatch = await timed(() =>
-    inParallel(sources, 2, (source) => bareLadder(source.path, join(harness.dir, `bare-${source.filename}`))),
-  );
   const batchEnv = {
     TRANSCODER_CONCURRENCY: '1',
     LOG_LEVEL: 'warn',
     TRANSCODER_ENCODER_PROCESSES: batchEncoderProcesses,
   };
-  const workers = [await harness.startWorker(batchEnv), await harness.startWorker(batchEnv)];
-  const staged = [];
-  for (const source of sources) staged.push(await harness.stage(await readFile(source.path), source));
-  const pipelineBatch = await pipeline(staged);
-  await Promise.all(workers.map((w) => w.stop()));
+  const bareBatchTimes: number[] = [];
+  const pipelineBatchTimes: number[] = [];
+  const timeBareBatch = async () => {
+    bareBatchTimes.push(
+      await timed(() =>
+        inParallel(sources, 2, (source) => bareLadder(source.path, join(harness.dir, `bare-${source.filename}`))),
+      ),
+    );
+  };
+  const timePipelineBatch = async () => {
+    const workers = [await harness.startWorker(batchEnv), await harness.startWorker(batchEnv)];
+    const staged = [];
+    for (const source of sources) staged.push(await harness.stage(await readFile(source.path), source));
+    pipelineBatchTimes.push(await pipeline(staged));
+    await Promise.all(workers.map((w) => w.stop()));
+  };
+  // Bare, pipeline, pipeline, bare: a steady drift in load cancels out of the means.
+  for (const step of [timeBareBatch, timePipelineBatch, timePipelineBatch, timeBareBatch]) await step();
+  const bareBatch = bareBatchTimes.reduce((a, b) => a + b, 0) / bareBatchTimes.length;
+  const pipelineBatch = pipelineBatchTimes.reduce((a, b) => a + b, 0) / pipelineBatchTimes.length;
   const audio = trackCount * batchSeconds;
   console.log(
-    `\n2) batch of ${trackCount} tracks of ${batchSeconds} s, ${batchEncoderProcesses} encoder process(es) per job`,
+    `\n2) batch of ${trackCount} tracks of ${batchSeconds} s, ${batchEncoderProcesses} encoder process(es) per job, mean of 2 rounds (bare, pipeline, pipeline, bare)`,
   );
   console.log(
-    `   bare ffmpeg, 2 at a time:          ${bareBatch.toFixed(2)} s (${(audio / bareBatch).toFixed(1)}x realtime)`,
+    `   bare ffmpeg, 2 at a time:          ${bareBatch.toFixed(2)} s (${(audio / bareBatch).toFixed(1)}x realtime)  rounds ${list(bareBatchTimes)}`,
   );
   console.log(
-    `   two transcoder workers, 1 job each: ${pipelineBatch.toFixed(2)} s (${(audio / pipelineBatch).toFixed(1)}x realtime)`,
+    `   two transcoder workers, 1 job each: ${pipelineBatch.toFixed(2)} s (${(audio / pipelineBatch).toFixed(1)}x realtime)  rounds ${list(pipelineBatchTimes)}`,
   );
   console.log(`   ratio of capacity (bare / pipeline) = ${(bareBatch / pipelineBatch).toFixed(2)}  (target >= 0.9)`);
 } finally {
