@@ -101,7 +101,8 @@ describe('a track uploaded through the edge', () => {
     expect(answer.body.peaks.every((p: number) => p >= 0 && p <= 1)).toBe(true);
   });
 
-  it('publishes playback.started when the master playlist is fetched with the URL token', async () => {
+  it('publishes playback.started once per playback URL when the master playlist is fetched', async () => {
+    await fetch(playbackA.masterUrl);
     await fetch(playbackA.masterUrl);
     const events = await eventually(
       async () =>
@@ -109,10 +110,41 @@ describe('a track uploaded through the edge', () => {
       (found) => found.length > 0,
     );
 
+    expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       type: 'playback.started.v1',
       data: { trackId: trackA, userId: owner.userId, positionMs: 0 },
     });
+  });
+
+  it("takes a player's progress and end as playback events, refusing bad ones", async () => {
+    const post = (body: unknown, token: string | undefined = owner.accessToken) =>
+      platform.request('POST', `/api/tracks/${trackA}/playback/events`, { body, ...(token ? { token } : {}) });
+
+    expect((await post({ type: 'finished', positionMs: 9_000 })).status).toBe(202);
+    for (const bad of [
+      { type: 'paused', positionMs: 1 },
+      { type: 'progressed', positionMs: -1 },
+      { type: 'finished' },
+      '{',
+    ]) {
+      expect((await post(bad)).status, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await post({ type: 'finished', positionMs: 1 }, '')).status).toBe(401);
+    const missing = await platform.request('POST', `/api/tracks/00000000-0000-4000-8000-000000000000/playback/events`, {
+      token: owner.accessToken,
+      body: { type: 'finished', positionMs: 1 },
+    });
+    expect(missing.status).toBe(404);
+
+    const events = await eventually(
+      async () =>
+        (await storedMessages(platform.bus, 'playback')).map((m) => m.json<{ type: string; data: unknown }>()),
+      (found) => found.some((e) => e.type === 'playback.finished.v1'),
+    );
+    expect(events.filter((e) => e.type === 'playback.finished.v1')).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ trackId: trackA, positionMs: 9_000 }) }),
+    ]);
   });
 
   it('lists it in the catalog with the API shape', async () => {

@@ -18,6 +18,7 @@ import {
   loginRequestSchema,
   loginResponseSchema,
   playbackResponseSchema,
+  playbackEventRequestSchema,
   refreshRequestSchema,
   refreshResponseSchema,
   registerRequestSchema,
@@ -186,6 +187,15 @@ export const publicOperations: readonly Operation[] = [
     params: byId,
     status: 200,
     response: playbackResponseSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/tracks/{id}/playback/events',
+    summary: "A player's progress or end, for play counts",
+    auth: 'bearer',
+    params: byId,
+    body: playbackEventRequestSchema,
+    status: 202,
   },
   {
     method: 'get',

@@ -1,6 +1,7 @@
 import { callRpc, RpcError, type Bus } from '@tonearm/bus';
-import { getTrackMediaRpc, objectKeys, type Principal } from '@tonearm/contracts';
+import { getTrackMediaRpc, objectKeys, playbackEventRequestSchema, type Principal } from '@tonearm/contracts';
 import type { Logger } from '@tonearm/runtime';
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import { AuthenticationError, type Authenticator } from '../auth/authenticator.ts';
@@ -37,11 +38,21 @@ function rpcFailure(c: Context, error: unknown) {
   throw error;
 }
 
+/**
+ * The id of the `playback.started` event of a playback URL: the same for every fetch of its
+ * master playlist, so a player that reloads it is one play (the bus drops the duplicate).
+ */
+export function playEventId(mediaToken: string): string {
+  const h = createHash('sha256').update(mediaToken).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 /** Sessions of API tokens have no Redis key; their media tokens live until they expire. */
 const isApiTokenSession = (sessionId: string) => sessionId.startsWith('api-token:');
 
 /**
- * `GET /api/tracks/:id/playback` and `/waveform`, and the HLS files under
+ * `GET /api/tracks/:id/playback` and `/waveform`, `POST /api/tracks/:id/playback/events` (a
+ * player's progress and end, for play counts and history), and the HLS files under
  * `GET /stream/:trackId/…`: playlists rewritten to carry the URL token (gzipped when accepted), segments with `ETag`,
  * `Range` and immutable caching, all read from the store through the segment cache. Only file
  * names of `[A-Za-z0-9_.-]` under the track's own HLS prefix can be reached.
@@ -80,6 +91,36 @@ export function mediaRoutes(deps: MediaDeps) {
       if (!object) return apiError(c, 'not_found', 'the track has no waveform yet');
       const document = JSON.parse(Buffer.from(object.body).toString('utf8')) as { peaks?: unknown };
       return c.json({ peaks: Array.isArray(document.peaks) ? document.peaks : [] });
+    })
+    .post('/api/tracks/:id/playback/events', read, async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        body = undefined;
+      }
+      const event = playbackEventRequestSchema.safeParse(body);
+      if (!event.success) {
+        return apiError(c, 'invalid_request', 'the body must be {type: "progressed" | "finished", positionMs}', {
+          issues: event.error.issues,
+        });
+      }
+      const principal = c.var.caller!.principal;
+      try {
+        await trackMedia(deps, principal, c.req.param('id'));
+      } catch (error) {
+        return rpcFailure(c, error);
+      }
+      const data = {
+        trackId: c.req.param('id'),
+        userId: principal.userId,
+        sessionId: principal.sessionId,
+        positionMs: event.data.positionMs,
+      };
+      await deps.bus.publish(event.data.type === 'finished' ? 'playback.finished.v1' : 'playback.progressed.v1', {
+        data,
+      });
+      return c.body(null, 202);
     })
     .get('/stream/*', async (c) => {
       const [trackId = '', ...rest] = new URL(c.req.url).pathname.split('/').slice(2);
@@ -122,10 +163,9 @@ export function mediaRoutes(deps: MediaDeps) {
       const type = mediaTypeOf(path)!;
       if (path.endsWith('.m3u8')) {
         if (path === 'master.m3u8') {
+          const data = { trackId, userId: grant.userId, sessionId: grant.sessionId, positionMs: 0 };
           deps.bus
-            .publish('playback.started.v1', {
-              data: { trackId, userId: grant.userId, sessionId: grant.sessionId, positionMs: 0 },
-            })
+            .publish('playback.started.v1', { data, ...(c.req.query('t') ? { id: playEventId(token) } : {}) })
             .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not publish playback.started'));
         }
         const text = withToken(Buffer.from(object.body).toString('utf8'), token);

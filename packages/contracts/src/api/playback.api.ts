@@ -17,3 +17,20 @@ export const waveformResponseSchema = z.object({ peaks: z.array(z.number().min(0
 
 /** The answer of the waveform call. */
 export type WaveformResponse = z.infer<typeof waveformResponseSchema>;
+
+/**
+ * `POST /api/tracks/:id/playback/events`: a player reports how far it got (`progressed`, at
+ * intervals) or that it reached the end (`finished`); the edge publishes the matching
+ * `playback.*.v1` event for play counts and listening history.
+ */
+export const playbackEventRequestSchema = z.object({
+  type: z.enum(['progressed', 'finished']),
+  positionMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(7 * 24 * 3_600_000),
+});
+
+/** What a player reports. */
+export type PlaybackEventRequest = z.infer<typeof playbackEventRequestSchema>;
