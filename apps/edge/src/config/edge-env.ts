@@ -33,8 +33,11 @@ export const edgeEnvShape = {
   IDENTITY_TOKEN_AUDIENCE: z.string().min(1).default(accessTokenDefaults.audience),
   /** How long a live session answer from Redis is reused; at most 1 s so a logout is felt at once. */
   EDGE_SESSION_CACHE_MS: milliseconds(0, 1_000, 1_000),
-  /** How long a resolved API token is reused; its revocation event ends the reuse at once. */
-  EDGE_API_TOKEN_CACHE_MS: milliseconds(0, 10_000, 5_000),
+  /**
+   * How long a resolved API token is reused (at most 1 s, so a revocation is felt within a
+   * second even when its event is missed; the event ends the reuse at once).
+   */
+  EDGE_API_TOKEN_CACHE_MS: milliseconds(0, 1_000, 1_000),
   /** HMAC key of playback URL tokens, at least 32 characters; the same on every edge instance. */
   EDGE_MEDIA_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   EDGE_MEDIA_TOKEN_TTL_SECONDS: z.coerce
