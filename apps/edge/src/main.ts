@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createAdaptorServer } from '@hono/node-server';
+import { createServer } from 'node:http';
 import { startService } from '@tonearm/service-host';
 import { createS3Client, ObjectStore } from '@tonearm/storage';
 import { Redis } from 'ioredis';
 import packageJson from '../package.json' with { type: 'json' };
-import { createEdgeApp } from './app.ts';
+import { createEdgeListener } from './app.ts';
 import { authenticator } from './auth/authenticator.ts';
 import { followIdentityEvents } from './auth/identity-events.ts';
 import { sessionChecker } from './auth/session-checker.ts';
@@ -78,7 +78,7 @@ const tokens = mediaTokens({
 });
 const store = new ObjectStore({ client: createS3Client(env), bucket: env.S3_BUCKET, keyPrefix: env.S3_KEY_PREFIX });
 
-const app = createEdgeApp({
+const listener = createEdgeListener({
   version: packageJson.version,
   logger,
   metrics: service.metrics,
@@ -94,7 +94,7 @@ const app = createEdgeApp({
   rpcTimeoutMs: env.EDGE_RPC_TIMEOUT_MS,
   corsOrigins: env.EDGE_CORS_ORIGINS,
 });
-const server = createAdaptorServer({ fetch: app.fetch });
+const server = createServer(listener);
 server.listen({ port: env.EDGE_PORT, host: env.EDGE_HOST, reusePort: env.EDGE_REUSE_PORT }, () =>
   logger.info({ port: env.EDGE_PORT }, `edge listening on http://localhost:${env.EDGE_PORT}`),
 );

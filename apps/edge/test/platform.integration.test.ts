@@ -183,6 +183,13 @@ describe('HLS delivery', () => {
     expect(first.headers.get('content-type')).toBe('audio/mp4');
     expect(first.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
     expect(etag).toMatch(/^"/);
+    expect(first.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(first.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
+    const head = await fetch(segment, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get('content-length'))).toBe(bytes.byteLength);
+    const metrics = await (await fetch(`${platform.edgeUrl}/metrics`)).text();
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/stream\/\*",status="200"[^}]*\} [1-9]/);
     expect(bytes.subarray(4, 8).toString('latin1')).toMatch(/styp|moof/);
     const again = await fetch(segment, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);

@@ -3,12 +3,23 @@ import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { Histogram } from 'prom-client';
 
+/** One finished request, as the access log and the duration histogram see it. */
+export interface FinishedRequest {
+  method: string;
+  route: string;
+  path: string;
+  status: number;
+  seconds: number;
+}
+
+/** Writes the access log line and records the duration of a finished request. */
+export type RequestObserver = (request: FinishedRequest) => void;
+
 /**
- * Runs each request in a context whose correlation id is the request id, continues the
- * caller's W3C trace, writes one access log line and records the request's duration by route
- * and status.
+ * The access log and the `http_request_duration_seconds` histogram (by method, route and
+ * status), shared by the Hono app and the node server's hot segment path.
  */
-export function requestContext(deps: { logger: Logger; metrics: Registry }): MiddlewareHandler {
+export function requestObserver(deps: { logger: Logger; metrics: Registry }): RequestObserver {
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP requests served by the edge, by route and status',
@@ -16,18 +27,24 @@ export function requestContext(deps: { logger: Logger; metrics: Registry }): Mid
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [deps.metrics],
   });
+  return ({ method, route, path, status, seconds }) => {
+    duration.labels(method, route, String(status)).observe(seconds);
+    deps.logger.info({ method, path, status, ms: Math.round(seconds * 1000) }, 'request');
+  };
+}
+
+/**
+ * Runs each request in a context whose correlation id is the request id, continues the
+ * caller's W3C trace, and hands the finished request to the observer.
+ */
+export function requestContext(observe: RequestObserver): MiddlewareHandler {
   return async function requestContextMiddleware(c, next) {
     const started = performance.now();
     const traceparent = childTraceparent(c.req.header('traceparent'));
     await runWithContext({ correlationId: c.get('requestId'), traceparent }, async () => {
       await next();
       const seconds = (performance.now() - started) / 1000;
-      const route = routePath(c);
-      duration.labels(c.req.method, route, String(c.res.status)).observe(seconds);
-      deps.logger.info(
-        { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) },
-        'request',
-      );
+      observe({ method: c.req.method, route: routePath(c), path: c.req.path, status: c.res.status, seconds });
     });
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { playEventId as sut } from './media.routes.ts';
+import { playEventId as sut } from './stream-handler.ts';
 
 describe('playEventId', () => {
   it('is a UUID, the same for the same playback token and different for another', () => {
