@@ -209,6 +209,6 @@ try {
   );
   console.log(`   ratio of capacity (bare / pipeline) = ${(bareBatch / pipelineBatch).toFixed(2)}  (target >= 0.9)`);
 } finally {
-  await harness.close();
+  await harness.close().catch((error: unknown) => console.error('cleanup incomplete:', error));
   await services.stop();
 }

@@ -200,9 +200,14 @@ export class TranscoderHarness {
 
   /** Stops the workers, removes the namespace, the objects and the temp dir. */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.stop('SIGTERM', 10_000)));
-    await removeNamespace(this.bus);
-    await this.s3.cleanup();
-    await rm(this.dir, { recursive: true, force: true });
+    const steps = [
+      () => Promise.all(this.workers.map((w) => w.stop('SIGTERM', 10_000))),
+      () => removeNamespace(this.bus),
+      () => this.s3.cleanup(),
+      () => rm(this.dir, { recursive: true, force: true }),
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps) await step().catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw new AggregateError(failures, 'transcoder test cleanup failed');
   }
 }
