@@ -27,8 +27,12 @@ export function requestObserver(deps: { logger: Logger; metrics: Registry }): Re
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [deps.metrics],
   });
+  const series = new Map<string, ReturnType<typeof duration.labels>>();
   return ({ method, route, path, status, seconds }) => {
-    duration.labels(method, route, String(status)).observe(seconds);
+    const key = `${method} ${status} ${route}`;
+    let child = series.get(key);
+    if (!child) series.set(key, (child = duration.labels(method, route, String(status))));
+    child.observe(seconds);
     deps.logger.info({ method, path, status, ms: Math.round(seconds * 1000) }, 'request');
   };
 }
