@@ -127,6 +127,7 @@ try {
     await bus.close();
   });
   const edgePort = await freePort();
+  const pids: number[] = [];
   const startEdge = async () => {
     const edge = await startChildService({
       app: 'edge',
@@ -143,6 +144,7 @@ try {
       },
     });
     cleanups.push(() => edge.stop());
+    pids.push(edge.process.pid!);
   };
   await startEdge();
   const edgeBase = `http://127.0.0.1:${edgePort}`;
@@ -190,7 +192,13 @@ try {
   console.log(line('nginx from disk (worker_processes auto)', baseline));
   console.log(line('edge, 1 instance (token + session)', single));
   if (several) console.log(line(`edge, ${instances} instances on one port`, several));
-  console.log('goal: ratio ≥ 0.5, p99 ≤ 20 ms');
+  const rss = await Promise.all(
+    pids.map(
+      async (pid) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    ),
+  );
+  console.log(`edge RSS after the runs: ${rss.map((mb) => `${Math.round(mb)} MB`).join(', ')} (cache bound 64 MiB)`);
+  console.log('goal: ratio ≥ 0.5, p99 ≤ 20 ms, RSS ≤ 300 MB');
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));
   await rm(work, { recursive: true, force: true });
