@@ -473,6 +473,24 @@ describe('bad input through the edge', () => {
   });
 });
 
+describe('a track that cannot play', () => {
+  it('answers 409 for the playback URL and 404 for the waveform of a refused upload', async () => {
+    const trackId = await upload(platform, owner, 'notes.flac', Buffer.from('these are not audio bytes '.repeat(400)));
+    const failed = await eventually(
+      () => platform.request('GET', `/api/tracks/${trackId}`, { token: owner.accessToken }),
+      (answer) => answer.status === 200 && answer.body.status === 'failed',
+      30_000,
+    );
+    expect(failed.body.status).toBe('failed');
+
+    const playback = await platform.request('GET', `/api/tracks/${trackId}/playback`, { token: owner.accessToken });
+    expect(playback.status).toBe(409);
+    expect(playback.body.error.code).toBe('conflict');
+    const waveform = await platform.request('GET', `/api/tracks/${trackId}/waveform`, { token: owner.accessToken });
+    expect(waveform.status).toBe(404);
+  });
+});
+
 describe('API tokens at the edge', () => {
   it('work as bearer tokens within their scopes and stop working when revoked', async () => {
     const created = await platform.request('POST', '/api/tokens', {
