@@ -14,11 +14,16 @@ import { watchInstances } from './discovery/instance-directory.ts';
 import { mediaObjects } from './media/media-objects.ts';
 import { mediaTokens } from './media/media-token.ts';
 
+let listening = false;
 const service = await startService({
   name: 'edge',
   version: packageJson.version,
   description: 'Public HTTP entry: API, HLS delivery and web pages',
   env: edgeEnvShape,
+  // Registered before the ops server answers, so the edge is not reported healthy before its public port listens.
+  healthChecks: {
+    http: () => (listening ? { status: 'ok' } : { status: 'failing', detail: 'the public port is not listening yet' }),
+  },
 });
 const { env, logger, bus } = service;
 
@@ -95,9 +100,10 @@ const listener = createEdgeListener({
   corsOrigins: env.EDGE_CORS_ORIGINS,
 });
 const server = createServer(listener);
-server.listen({ port: env.EDGE_PORT, host: env.EDGE_HOST, reusePort: env.EDGE_REUSE_PORT }, () =>
-  logger.info({ port: env.EDGE_PORT }, `edge listening on http://localhost:${env.EDGE_PORT}`),
-);
+server.listen({ port: env.EDGE_PORT, host: env.EDGE_HOST, reusePort: env.EDGE_REUSE_PORT }, () => {
+  listening = true;
+  logger.info({ port: env.EDGE_PORT }, `edge listening on http://localhost:${env.EDGE_PORT}`);
+});
 service.onShutdown(async () => {
   stopEvents();
   web.stop();
