@@ -1,13 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { Bus } from '@tonearm/bus';
 import {
   createIsolatedDatabase,
   createIsolatedRedis,
   freePort,
   isolatedNamespace,
-  repositoryRoot,
   startChildService,
   type ChildService,
   type IsolatedDatabase,
@@ -44,16 +41,6 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-/** Compiles identity (its decorators need tsc), failing with the compiler's output. */
-function buildIdentity(): void {
-  const result = spawnSync(
-    process.execPath,
-    [join(repositoryRoot, 'node_modules/.bin/tsc'), '-p', 'tsconfig.build.json'],
-    { cwd: join(repositoryRoot, 'apps/identity'), encoding: 'utf8' },
-  );
-  if (result.status !== 0) throw new Error(`identity did not compile:\n${result.stdout}${result.stderr}`);
-}
-
 /**
  * Starts identity, ingest, catalog, transcoder and the edge as child processes, each the way
  * `npm start` runs it, on one bus namespace, private databases, a Redis key prefix and a
@@ -73,7 +60,6 @@ export async function startPlatform(options: { edgeEnv?: Record<string, string> 
     createIsolatedDatabase({ label: 'edge_ingest' }),
     createIsolatedDatabase({ label: 'edge_catalog' }),
   ]);
-  buildIdentity();
   const common = { ...s3.env, BUS_NAMESPACE: namespace, LOG_LEVEL: 'warn', REDIS_URL: redis.url };
   const children: ChildService[] = [];
   const start = async (app: string, env: Record<string, string>) => {
