@@ -9,8 +9,8 @@
  *
  * Needs NATS (and Postgres, Redis, as the test setup checks); starts a local S3 server when
  * `S3_ENDPOINT` is unset. Part 1 runs the pipeline with the transcoder's two encoder processes per job
- * (its default) and with one. Usage:
- * `node bench/transcode/run.ts [--runs 2] [--tracks 40] [--seconds 20] [--encoder-processes 2]`
+ * (its default) and with one; the batch's one-job workers use one (as such a deployment should). Usage:
+ * `node bench/transcode/run.ts [--runs 2] [--tracks 40] [--seconds 20] [--encoder-processes 1]`
  * (`--encoder-processes` sets the batch's workers).
  */
 import { execFile } from 'node:child_process';
@@ -32,7 +32,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '2' },
     tracks: { type: 'string', default: '40' },
     seconds: { type: 'string', default: '20' },
-    'encoder-processes': { type: 'string', default: '2' },
+    'encoder-processes': { type: 'string', default: '1' },
   },
 });
 const runs = Number(args.runs);

@@ -10,8 +10,9 @@ export const transcoderEnvShape = {
   /** Jobs this process runs at once; one per core by default (ffmpeg 5.1 encodes on one thread). */
   TRANSCODER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
   /**
-   * ffmpeg processes per job: 2 (the default) decodes once and spreads the ladder's encoders over
-   * two processes, so a single track uses two cores; 1 runs everything in one process.
+   * Most ffmpeg processes per job: 2 (the default) decodes once and spreads the ladder's encoders
+   * over two processes, so a single track uses two cores, for a job that starts while this process
+   * runs no other; 1 runs every job in one process (best for several one-job workers on a machine).
    */
   TRANSCODER_ENCODER_PROCESSES: z.coerce.number().int().min(1).max(2).default(2),
   /** Where jobs keep their temporary files. */

@@ -77,10 +77,13 @@ describe('a worker killed mid-job', () => {
     expect(completed.data.durationMs).toBeGreaterThanOrEqual(59_990);
 
     const spec = harness.bus.topology.consumer('transcoder');
-    const info = await harness.bus.jsm.consumers.info(spec.streamName, spec.durable);
-    expect(info.delivered).toMatchObject({ stream_seq: 1, consumer_seq: 2 });
-    expect(info.ack_floor.stream_seq).toBe(1);
-    expect(info.num_ack_pending).toBe(0);
+    // The worker acknowledges just after it publishes the completion.
+    await vi.waitFor(async () => {
+      const info = await harness.bus.jsm.consumers.info(spec.streamName, spec.durable);
+      expect(info.ack_floor.stream_seq).toBe(1);
+      expect(info.num_ack_pending).toBe(0);
+      expect(info.delivered).toMatchObject({ stream_seq: 1, consumer_seq: 2 });
+    }, WAIT);
 
     const stored = (await harness.store.list(objectKeys.hlsPrefix(upload.trackId))).sort();
     expect(stored).toEqual(await referencedKeys(upload.trackId));

@@ -49,7 +49,11 @@ export interface TranscodeServiceDeps {
   workDir: string;
   /** Least time between two progress events of a job. */
   progressIntervalMs: number;
-  /** ffmpeg processes per job (1, or 2 to spread the encoders of one track over two cores). */
+  /**
+   * Most ffmpeg processes per job: 2 spreads the encoders of one track over two cores, but only
+   * for a job that starts while no other job runs in this process; a busy worker's cores are
+   * already shared by its jobs, and a second process per job would only add its overhead.
+   */
   encoderProcesses: number;
 }
 
@@ -102,6 +106,7 @@ function storageTrouble(action: string, error: unknown): TransientError {
  */
 export class TranscodeService {
   private readonly deps: TranscodeServiceDeps;
+  private running = 0;
 
   constructor(deps: TranscodeServiceDeps) {
     this.deps = deps;
@@ -111,8 +116,10 @@ export class TranscodeService {
     const started = performance.now();
     await mkdir(this.deps.workDir, { recursive: true });
     const dir = await mkdtemp(join(this.deps.workDir, `job-${job.trackId}-`));
+    const encoderProcesses = this.running === 0 ? this.deps.encoderProcesses : 1;
+    this.running++;
     try {
-      const result = await this.run(job, dir, logger).catch(async (error: unknown) => {
+      const result = await this.run(job, dir, encoderProcesses, logger).catch(async (error: unknown) => {
         if (!(error instanceof SourceRefused)) throw error;
         return this.publishFailed(job, error.message, logger);
       });
@@ -126,11 +133,17 @@ export class TranscodeService {
       this.deps.metrics.jobs.inc({ outcome: 'retried' });
       throw error;
     } finally {
+      this.running--;
       await rm(dir, { recursive: true, force: true });
     }
   }
 
-  private async run(job: TranscodeJob, dir: string, logger: Logger): Promise<TranscodeResult> {
+  private async run(
+    job: TranscodeJob,
+    dir: string,
+    encoderProcesses: number,
+    logger: Logger,
+  ): Promise<TranscodeResult> {
     const settings = this.deps.settings();
     const sourcePath = join(dir, 'source');
     const bytes = await this.download(job.source.key, sourcePath);
@@ -146,11 +159,11 @@ export class TranscodeService {
     const planned = planAudio(probe);
     if (!planned.ok) throw new SourceRefused(planned.reason);
     const plan = planned.plan;
-    logger.info({ probe, plan, trackId: job.trackId }, 'transcoding');
+    logger.info({ probe, plan, encoderProcesses, trackId: job.trackId }, 'transcoding');
 
     const hlsDir = join(dir, 'hls');
     await mkdir(hlsDir);
-    const { log, peaks } = await this.runPass(job, sourcePath, hlsDir, probe, plan, settings, logger);
+    const { log, peaks } = await this.runPass(job, sourcePath, hlsDir, probe, plan, settings, encoderProcesses, logger);
     const decodedSeconds = peaks.frameCount / plan.sampleRate;
     const truncated = checkDecodedLength(probe, decodedSeconds);
     if (truncated) throw new SourceRefused(truncated);
@@ -244,6 +257,7 @@ export class TranscodeService {
     probe: ProbeSummary,
     plan: AudioPlan,
     settings: TranscodeSettings,
+    encoderProcesses: number,
     logger: Logger,
   ): Promise<{ log: string; peaks: PeakAccumulator }> {
     const peaks = new PeakAccumulator(plan.expectedSeconds * plan.sampleRate, plan.channels);
@@ -270,7 +284,7 @@ export class TranscodeService {
         channels: plan.channels,
         rungs: settings.ladder,
         segmentSeconds: settings.segmentSeconds,
-        encoderProcesses: this.deps.encoderProcesses,
+        encoderProcesses,
         onPcm: (chunk) => peaks.push(chunk),
         onProgress,
       });
