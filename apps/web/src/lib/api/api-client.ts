@@ -32,7 +32,7 @@ export interface SearchResults {
 }
 
 /** The query of `GET /api/tracks`. */
-export interface TrackQuery {
+export type TrackQuery = {
   q?: string;
   artistId?: string;
   albumId?: string;
@@ -40,7 +40,7 @@ export interface TrackQuery {
   status?: Track['status'];
   limit?: number;
   cursor?: string;
-}
+};
 
 /** What the client needs from its surroundings, so tests can give it fakes of the browser. */
 export interface ApiClientOptions {
