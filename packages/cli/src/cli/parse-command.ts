@@ -1,0 +1,121 @@
+import { parseArgs } from 'node:util';
+
+/** The edge a command talks to when neither `--server` nor `TONEARM_SERVER` says otherwise. */
+export const DEFAULT_SERVER = 'http://localhost:8080';
+
+/** Options every command shares. */
+export interface GlobalOptions {
+  server: string;
+  token: string | undefined;
+}
+
+/** A parsed command line. */
+export type Command =
+  | { name: 'help'; global: GlobalOptions }
+  | { name: 'login'; global: GlobalOptions; email: string | undefined }
+  | {
+      name: 'ingest';
+      global: GlobalOptions;
+      paths: string[];
+      concurrency: number;
+      partConcurrency: number;
+      wait: boolean;
+      dryRun: boolean;
+      json: boolean;
+    };
+
+/** A command line that cannot be run; the message is for the user. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** How to call the tool, printed by `tonearm help` and after a usage error. */
+export const USAGE = `Usage: tonearm [--server URL] [--token TOKEN] <command>
+
+Commands:
+  login [--email EMAIL]        sign in and store an API token (password from the terminal or stdin)
+  ingest <dir...>              upload the audio files found in the folders
+    --concurrency N            files uploaded at once (default 4)
+    --part-concurrency N       parts of one file uploaded at once (default 4)
+    --wait                     follow each track until it is ready or failed
+    --dry-run                  show what would be uploaded, upload nothing
+    --json                     print the report as JSON
+
+Environment: TONEARM_SERVER, TONEARM_TOKEN, XDG_CONFIG_HOME`;
+
+function positiveInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 64) {
+    throw new UsageError(`--${name} must be a whole number from 1 to 64, not "${value}"`);
+  }
+  return parsed;
+}
+
+function serverUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--server must be an http(s) URL, not "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--server must be an http(s) URL, not "${value}"`);
+  }
+  return url.origin;
+}
+
+/**
+ * Parses the arguments after the program name; flags win over the environment.
+ *
+ * @example
+ * parseCommand(['ingest', '--wait', 'music'], {}) // { name: 'ingest', paths: ['music'], wait: true, ... }
+ */
+export function parseCommand(argv: readonly string[], env: Record<string, string | undefined>): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        server: { type: 'string' },
+        token: { type: 'string' },
+        email: { type: 'string' },
+        concurrency: { type: 'string' },
+        'part-concurrency': { type: 'string' },
+        wait: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const global: GlobalOptions = {
+    server: serverUrl(values.server ?? env.TONEARM_SERVER ?? DEFAULT_SERVER),
+    token: values.token ?? (env.TONEARM_TOKEN || undefined),
+  };
+  const [name, ...rest] = positionals;
+  if (values.help || name === undefined || name === 'help') return { name: 'help', global };
+  if (name === 'login') {
+    if (rest.length > 0) throw new UsageError(`login takes no arguments, got "${rest.join(' ')}"`);
+    return { name: 'login', global, email: values.email };
+  }
+  if (name === 'ingest') {
+    if (rest.length === 0) throw new UsageError('ingest needs at least one folder');
+    return {
+      name: 'ingest',
+      global,
+      paths: rest,
+      concurrency: positiveInteger('concurrency', values.concurrency, 4),
+      partConcurrency: positiveInteger('part-concurrency', values['part-concurrency'], 4),
+      wait: values.wait,
+      dryRun: values['dry-run'],
+      json: values.json,
+    };
+  }
+  throw new UsageError(`unknown command "${name}"`);
+}

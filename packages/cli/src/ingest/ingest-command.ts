@@ -1,0 +1,210 @@
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { createUploadResponseSchema, Track, uploadStateSchema } from '@tonearm/contracts';
+import type { z } from 'zod';
+import { ApiError, type ApiClient } from '../api/api-client.ts';
+import { detectMime, isSupportedAudio, sha256File, walkFiles } from './file-scan.ts';
+import { buildReport, type FileOutcome, type IngestReport } from './ingest-report.ts';
+import { mapLimit, partRanges } from './part-plan.ts';
+import { createProgress, type Progress } from './progress-display.ts';
+import { UploadStateFile, type FileIdentity } from './upload-state.ts';
+
+/** What `tonearm ingest` is asked to do. */
+export interface IngestOptions {
+  api: ApiClient;
+  paths: string[];
+  concurrency: number;
+  partConcurrency: number;
+  wait: boolean;
+  dryRun: boolean;
+  configDir: string;
+  /** Where progress goes (stderr with `--json`, so stdout stays the report). */
+  progressStream: NodeJS.WriteStream;
+  pollIntervalMs?: number;
+}
+
+type CreateUploadResponse = z.infer<typeof createUploadResponseSchema>;
+type UploadState = z.infer<typeof uploadStateSchema>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function reasonOf(error: unknown): string {
+  if (error instanceof ApiError) return `${error.message} (${error.status} ${error.code})`;
+  return (error as Error).message ?? String(error);
+}
+
+async function putParts(
+  file: FileIdentity,
+  partSize: number,
+  parts: readonly { partNumber: number; url: string }[],
+  partConcurrency: number,
+  progress: Progress,
+): Promise<{ partNumber: number; etag: string }[]> {
+  const handle = await open(file.path, 'r');
+  try {
+    const ranges = partRanges(
+      file.size,
+      partSize,
+      parts.map((part) => part.partNumber),
+    );
+    return await mapLimit(ranges, partConcurrency, async (range) => {
+      const bytes = Buffer.alloc(range.end - range.start);
+      await handle.read(bytes, 0, bytes.length, range.start);
+      const url = parts.find((part) => part.partNumber === range.partNumber)!.url;
+      const response = await fetch(url, { method: 'PUT', body: bytes });
+      await response.arrayBuffer();
+      const etag = response.headers.get('etag');
+      if (!response.ok || !etag)
+        throw new Error(`part ${range.partNumber} was refused by storage (${response.status})`);
+      progress.uploaded(bytes.length);
+      return { partNumber: range.partNumber, etag };
+    });
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Follows a track until it is ready or failed. */
+async function followTrack(api: ApiClient, trackId: string, pollIntervalMs: number): Promise<Track> {
+  for (;;) {
+    const track = await api.request<Track>('GET', `/api/tracks/${trackId}`);
+    if (track.status !== 'processing') return track;
+    await sleep(pollIntervalMs);
+  }
+}
+
+/** Resumes the recorded session of a file when it is still open: the outcome, or undefined to start afresh. */
+async function resumeUpload(
+  api: ApiClient,
+  file: FileIdentity,
+  uploadId: string,
+  options: IngestOptions,
+  progress: Progress,
+): Promise<{ trackId: string; resumed: true } | undefined> {
+  let state: UploadState;
+  try {
+    state = await api.request<UploadState>('GET', `/api/uploads/${uploadId}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
+  }
+  if (state.status === 'processing' || state.status === 'completed') return { trackId: state.trackId, resumed: true };
+  if (state.status !== 'uploading' || state.size !== file.size) return undefined;
+  progress.uploaded(
+    state.parts.reduce((sum, part) => sum + part.size, 0),
+    false,
+  );
+  const sent = await putParts(file, state.partSize, state.missingParts, options.partConcurrency, progress);
+  const parts = [...state.parts.map(({ partNumber, etag }) => ({ partNumber, etag })), ...sent].sort(
+    (a, b) => a.partNumber - b.partNumber,
+  );
+  await api.request('POST', `/api/uploads/${uploadId}/complete`, { body: { parts } });
+  return { trackId: state.trackId, resumed: true };
+}
+
+async function uploadFile(
+  api: ApiClient,
+  file: FileIdentity,
+  mime: string | undefined,
+  state: UploadStateFile,
+  options: IngestOptions,
+  progress: Progress,
+): Promise<FileOutcome> {
+  const recorded = state.get(file);
+  if (recorded) {
+    const resumed = await resumeUpload(api, file, recorded.uploadId, options, progress);
+    if (resumed) {
+      await state.set(file, undefined);
+      return { path: file.path, outcome: 'ingested', trackId: resumed.trackId, status: 'processing', resumed: true };
+    }
+  }
+  let created: CreateUploadResponse;
+  try {
+    created = await api.request<CreateUploadResponse>('POST', '/api/uploads', {
+      body: {
+        filename: basename(file.path),
+        size: file.size,
+        sha256: file.sha256,
+        ...(mime ? { contentType: mime } : {}),
+      },
+    });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409) {
+      const trackId = (error.details as { trackId?: string } | undefined)?.trackId;
+      return { path: file.path, outcome: 'skipped', trackId, reason: `already in your library (track ${trackId})` };
+    }
+    throw error;
+  }
+  await state.set(file, { uploadId: created.uploadId, trackId: created.trackId });
+  const parts = await putParts(file, created.partSize, created.parts, options.partConcurrency, progress);
+  await api.request('POST', `/api/uploads/${created.uploadId}/complete`, { body: { parts } });
+  await state.set(file, undefined);
+  return { path: file.path, outcome: 'ingested', trackId: created.trackId, status: 'processing', resumed: false };
+}
+
+/**
+ * Walks the folders, keeps the audio (by content), hashes it, uploads what the server does not
+ * have yet (files and parts in parallel), resumes sessions a previous run left open and, with
+ * `wait`, follows each track until ready or failed.
+ */
+export async function ingestCommand(options: IngestOptions): Promise<IngestReport> {
+  const { api } = options;
+  const found = await walkFiles(options.paths);
+  const outcomes: FileOutcome[] = [];
+  const audio: (FileIdentity & { mime: string | undefined })[] = [];
+  const progress = createProgress(options.progressStream);
+  progress.line(`Scanning ${found.length} file${found.length === 1 ? '' : 's'}`);
+  await mapLimit(found, options.concurrency, async (file) => {
+    try {
+      const mime = await detectMime(file.path);
+      if (!isSupportedAudio(mime)) {
+        outcomes.push({ path: file.path, outcome: 'ignored', reason: `not audio (${mime ?? 'unknown content'})` });
+        return;
+      }
+      audio.push({ ...file, server: api.server, mime, sha256: await sha256File(file.path) });
+    } catch (error) {
+      outcomes.push({ path: file.path, outcome: 'failed', trackId: undefined, reason: reasonOf(error) });
+    }
+  });
+  audio.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const firstOfHash = new Map<string, string>();
+  const unique = audio.filter((file) => {
+    const first = firstOfHash.get(file.sha256);
+    if (first === undefined) {
+      firstOfHash.set(file.sha256, file.path);
+      return true;
+    }
+    outcomes.push({ path: file.path, outcome: 'skipped', trackId: undefined, reason: `same content as ${first}` });
+    return false;
+  });
+  if (options.dryRun) {
+    for (const file of unique) outcomes.push({ path: file.path, outcome: 'planned', size: file.size });
+    return buildReport(api.server, true, 0, outcomes);
+  }
+  const state = new UploadStateFile(options.configDir);
+  await state.load();
+  progress.start(
+    unique.length,
+    unique.reduce((sum, file) => sum + file.size, 0),
+  );
+  await mapLimit(unique, options.concurrency, async (file) => {
+    progress.begin(file.path);
+    let outcome: FileOutcome;
+    try {
+      outcome = await uploadFile(api, file, file.mime, state, options, progress);
+      if (outcome.outcome === 'ingested' && options.wait) {
+        const track = await followTrack(api, outcome.trackId, options.pollIntervalMs ?? 500);
+        outcome =
+          track.status === 'ready'
+            ? { ...outcome, status: 'ready' }
+            : { path: file.path, outcome: 'failed', trackId: track.id, reason: track.error ?? 'processing failed' };
+      }
+    } catch (error) {
+      outcome = { path: file.path, outcome: 'failed', trackId: undefined, reason: reasonOf(error) };
+    }
+    outcomes.push(outcome);
+    progress.end(outcome);
+  });
+  progress.finish();
+  return buildReport(api.server, false, progress.uploadedBytes(), outcomes);
+}
