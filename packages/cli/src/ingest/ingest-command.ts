@@ -64,11 +64,27 @@ async function putParts(
   }
 }
 
-/** Follows a track until it is ready or failed. */
-async function followTrack(api: ApiClient, trackId: string, pollIntervalMs: number): Promise<Track> {
+/**
+ * Follows a track until it is ready or failed. The catalog knows the track only once ingest has
+ * checked the file, so until then the upload session tells whether the file was refused.
+ */
+async function followTrack(
+  api: ApiClient,
+  trackId: string,
+  uploadId: string,
+  pollIntervalMs: number,
+): Promise<{ status: 'ready' | 'failed'; error?: string }> {
   for (;;) {
-    const track = await api.request<Track>('GET', `/api/tracks/${trackId}`);
-    if (track.status !== 'processing') return track;
+    try {
+      const track = await api.request<Track>('GET', `/api/tracks/${trackId}`);
+      if (track.status !== 'processing') return { status: track.status, error: track.error };
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+      const upload = await api.request<UploadState>('GET', `/api/uploads/${uploadId}`);
+      if (upload.status === 'failed' || upload.status === 'aborted' || upload.status === 'expired') {
+        return { status: 'failed', error: upload.reason ?? `upload ${upload.status}` };
+      }
+    }
     await sleep(pollIntervalMs);
   }
 }
@@ -80,7 +96,7 @@ async function resumeUpload(
   uploadId: string,
   options: IngestOptions,
   progress: Progress,
-): Promise<{ trackId: string; resumed: true } | undefined> {
+): Promise<{ trackId: string; uploadId: string } | undefined> {
   let state: UploadState;
   try {
     state = await api.request<UploadState>('GET', `/api/uploads/${uploadId}`);
@@ -88,7 +104,7 @@ async function resumeUpload(
     if (error instanceof ApiError && error.status === 404) return undefined;
     throw error;
   }
-  if (state.status === 'processing' || state.status === 'completed') return { trackId: state.trackId, resumed: true };
+  if (state.status === 'processing' || state.status === 'completed') return { trackId: state.trackId, uploadId };
   if (state.status !== 'uploading' || state.size !== file.size) return undefined;
   progress.uploaded(
     state.parts.reduce((sum, part) => sum + part.size, 0),
@@ -99,7 +115,7 @@ async function resumeUpload(
     (a, b) => a.partNumber - b.partNumber,
   );
   await api.request('POST', `/api/uploads/${uploadId}/complete`, { body: { parts } });
-  return { trackId: state.trackId, resumed: true };
+  return { trackId: state.trackId, uploadId };
 }
 
 async function uploadFile(
@@ -109,13 +125,22 @@ async function uploadFile(
   state: UploadStateFile,
   options: IngestOptions,
   progress: Progress,
-): Promise<FileOutcome> {
+): Promise<{ outcome: FileOutcome; uploadId?: string }> {
   const recorded = state.get(file);
   if (recorded) {
     const resumed = await resumeUpload(api, file, recorded.uploadId, options, progress);
     if (resumed) {
       await state.set(file, undefined);
-      return { path: file.path, outcome: 'ingested', trackId: resumed.trackId, status: 'processing', resumed: true };
+      return {
+        uploadId: resumed.uploadId,
+        outcome: {
+          path: file.path,
+          outcome: 'ingested',
+          trackId: resumed.trackId,
+          status: 'processing',
+          resumed: true,
+        },
+      };
     }
   }
   let created: CreateUploadResponse;
@@ -131,7 +156,9 @@ async function uploadFile(
   } catch (error) {
     if (error instanceof ApiError && error.status === 409) {
       const trackId = (error.details as { trackId?: string } | undefined)?.trackId;
-      return { path: file.path, outcome: 'skipped', trackId, reason: `already in your library (track ${trackId})` };
+      return {
+        outcome: { path: file.path, outcome: 'skipped', trackId, reason: `already in your library (track ${trackId})` },
+      };
     }
     throw error;
   }
@@ -139,7 +166,10 @@ async function uploadFile(
   const parts = await putParts(file, created.partSize, created.parts, options.partConcurrency, progress);
   await api.request('POST', `/api/uploads/${created.uploadId}/complete`, { body: { parts } });
   await state.set(file, undefined);
-  return { path: file.path, outcome: 'ingested', trackId: created.trackId, status: 'processing', resumed: false };
+  return {
+    uploadId: created.uploadId,
+    outcome: { path: file.path, outcome: 'ingested', trackId: created.trackId, status: 'processing', resumed: false },
+  };
 }
 
 /**
@@ -191,13 +221,19 @@ export async function ingestCommand(options: IngestOptions): Promise<IngestRepor
     progress.begin(file.path);
     let outcome: FileOutcome;
     try {
-      outcome = await uploadFile(api, file, file.mime, state, options, progress);
-      if (outcome.outcome === 'ingested' && options.wait) {
-        const track = await followTrack(api, outcome.trackId, options.pollIntervalMs ?? 500);
+      const uploaded = await uploadFile(api, file, file.mime, state, options, progress);
+      outcome = uploaded.outcome;
+      if (outcome.outcome === 'ingested' && uploaded.uploadId && options.wait) {
+        const track = await followTrack(api, outcome.trackId, uploaded.uploadId, options.pollIntervalMs ?? 500);
         outcome =
           track.status === 'ready'
             ? { ...outcome, status: 'ready' }
-            : { path: file.path, outcome: 'failed', trackId: track.id, reason: track.error ?? 'processing failed' };
+            : {
+                path: file.path,
+                outcome: 'failed',
+                trackId: outcome.trackId,
+                reason: track.error ?? 'processing failed',
+              };
       }
     } catch (error) {
       outcome = { path: file.path, outcome: 'failed', trackId: undefined, reason: reasonOf(error) };
