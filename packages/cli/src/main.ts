@@ -21,7 +21,10 @@ async function main(): Promise<number> {
     throw new UsageError(`no API token for ${command.global.server}: run "tonearm login" or pass --token`);
   }
   const report = await ingestCommand({
-    api: createApiClient(command.global.server, token),
+    api: createApiClient(command.global.server, token, {
+      onRetry: ({ status, waitSeconds, method, path }) =>
+        process.stderr.write(`${method} ${path} answered ${status}; retrying in ${waitSeconds}s\n`),
+    }),
     paths: command.paths,
     concurrency: command.concurrency,
     partConcurrency: command.partConcurrency,
