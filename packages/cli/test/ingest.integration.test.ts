@@ -110,6 +110,23 @@ describe('tonearm against the running platform', () => {
     expect(stored.servers[platform.edgeUrl].token).toBe(token);
   });
 
+  it('shows in a dry run what would be uploaded with the tags read locally, and uploads nothing', async () => {
+    const sut = await tonearm(['ingest', '--dry-run', '--json', music]);
+    expect(sut.code, sut.stderr).toBe(0);
+    const report = JSON.parse(sut.stdout);
+    expect(report.planned).toHaveLength(6);
+    expect(report.planned).toContainEqual(
+      expect.objectContaining({
+        path: join(music, 'Zoë Künstler', 'Ålbum Één', '03 Третья песня.ogg'),
+        tags: { ...albumOne, title: 'Третья песня', trackNumber: 3 },
+      }),
+    );
+    expect(report.skipped).toHaveLength(1);
+    expect(report.ignored).toHaveLength(1);
+    const tracks = await platform.request('GET', '/api/tracks?mine=true', { token });
+    expect(tracks.body.items).toEqual([]);
+  });
+
   it('ingests the folder: audio by content, the copy skipped, tracks ready, albums in order', async () => {
     const sut = await tonearm(['ingest', '--wait', '--json', '--concurrency', '3', music]);
     expect(sut.code, sut.stderr).toBe(0);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { detectMime, isSupportedAudio, sha256File, walkFiles } from './file-scan.ts';
+import { describeTags, detectMime, isSupportedAudio, sha256File, walkFiles } from './file-scan.ts';
 
 describe('isSupportedAudio', () => {
   it.each(['audio/x-flac', 'audio/mpeg', 'audio/ogg', 'audio/opus', 'audio/wav', 'audio/x-m4a'])('takes %s', (mime) => {
@@ -34,6 +34,16 @@ describe('walkFiles, detectMime and sha256File', () => {
     expect(await detectMime(join(dir, 'notes.mp3'))).toBeUndefined();
     expect(await sha256File(join(dir, 'notes.mp3'))).toBe(
       'b7ae1cb444485d06655450e7e878a5078f974c3aa838bf4bfe3c434d4286e124',
+    );
+  });
+});
+
+describe('describeTags', () => {
+  it('leaves out what is missing', () => {
+    expect(describeTags({ artist: 'A', album: 'B', title: 'C', trackNumber: 2 })).toBe('A — B #2 C');
+    expect(describeTags({ artist: 'A', album: undefined, title: 'C', trackNumber: undefined })).toBe('A C');
+    expect(describeTags({ artist: undefined, album: undefined, title: undefined, trackNumber: undefined })).toBe(
+      'no tags',
     );
   });
 });

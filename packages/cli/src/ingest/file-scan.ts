@@ -4,6 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileTypeFromFile } from 'file-type';
+import { parseFile } from 'music-metadata';
 
 /** A file found under the folders, with what its first bytes say it is. */
 export interface ScannedFile {
@@ -52,4 +53,41 @@ export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(path), hash);
   return hash.digest('hex');
+}
+
+/** The tags the platform will read from a file, as read locally for the report. */
+export interface LocalTags {
+  artist: string | undefined;
+  album: string | undefined;
+  title: string | undefined;
+  trackNumber: number | undefined;
+}
+
+/** Reads a file's tags (music-metadata, covers skipped); unreadable tags are all undefined. */
+export async function readLocalTags(path: string): Promise<LocalTags> {
+  try {
+    const { common } = await parseFile(path, { skipCovers: true, duration: false });
+    return {
+      artist: common.artist ?? common.albumartist,
+      album: common.album,
+      title: common.title,
+      trackNumber: common.track.no ?? undefined,
+    };
+  } catch {
+    return { artist: undefined, album: undefined, title: undefined, trackNumber: undefined };
+  }
+}
+
+/**
+ * Tags for people: `Artist — Album #2 Title`, with what is missing left out.
+ *
+ * @example
+ * describeTags({ artist: 'A', album: 'B', title: 'C', trackNumber: 2 }) // 'A — B #2 C'
+ */
+export function describeTags(tags: LocalTags): string {
+  const where = [tags.artist, tags.album].filter(Boolean).join(' — ');
+  const what = [tags.trackNumber === undefined ? undefined : `#${tags.trackNumber}`, tags.title]
+    .filter(Boolean)
+    .join(' ');
+  return [where, what].filter(Boolean).join(' ') || 'no tags';
 }

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { createUploadResponseSchema, Track, uploadStateSchema } from '@tonearm/contracts';
 import type { z } from 'zod';
 import { ApiError, type ApiClient } from '../api/api-client.ts';
-import { detectMime, isSupportedAudio, sha256File, walkFiles } from './file-scan.ts';
+import { detectMime, isSupportedAudio, readLocalTags, sha256File, walkFiles } from './file-scan.ts';
 import { buildReport, type FileOutcome, type IngestReport } from './ingest-report.ts';
 import { mapLimit, partRanges } from './part-plan.ts';
 import { createProgress, type Progress } from './progress-display.ts';
@@ -208,7 +208,9 @@ export async function ingestCommand(options: IngestOptions): Promise<IngestRepor
     return false;
   });
   if (options.dryRun) {
-    for (const file of unique) outcomes.push({ path: file.path, outcome: 'planned', size: file.size });
+    for (const file of unique) {
+      outcomes.push({ path: file.path, outcome: 'planned', size: file.size, tags: await readLocalTags(file.path) });
+    }
     return buildReport(api.server, true, 0, outcomes);
   }
   const state = new UploadStateFile(options.configDir);

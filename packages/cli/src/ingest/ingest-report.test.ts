@@ -52,8 +52,11 @@ describe('formatReport', () => {
   });
 
   it('lists what a dry run would upload', () => {
-    const sut = formatReport(buildReport('http://e', true, 0, [{ path: '/m/a.flac', outcome: 'planned', size: 1536 }]));
-    expect(sut).toBe('Dry run: would upload 1 file\n  would upload /m/a.flac (1.5 KiB)\n');
+    const tags = { artist: 'Zoë', album: 'Één', title: 'Song', trackNumber: 2 };
+    const sut = formatReport(
+      buildReport('http://e', true, 0, [{ path: '/m/a.flac', outcome: 'planned', size: 1536, tags }]),
+    );
+    expect(sut).toBe('Dry run: would upload 1 file\n  would upload /m/a.flac (1.5 KiB): Zoë — Één #2 Song\n');
   });
 });
 

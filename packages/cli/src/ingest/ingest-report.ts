@@ -1,10 +1,12 @@
+import { describeTags, type LocalTags } from './file-scan.ts';
+
 /** What became of one file of an ingest run. */
 export type FileOutcome =
   | { path: string; outcome: 'ingested'; trackId: string; status: 'processing' | 'ready'; resumed: boolean }
   | { path: string; outcome: 'skipped'; trackId: string | undefined; reason: string }
   | { path: string; outcome: 'failed'; trackId: string | undefined; reason: string }
   | { path: string; outcome: 'ignored'; reason: string }
-  | { path: string; outcome: 'planned'; size: number };
+  | { path: string; outcome: 'planned'; size: number; tags: LocalTags };
 
 /** The machine-readable report of `tonearm ingest --json`. */
 export interface IngestReport {
@@ -72,7 +74,9 @@ export function formatReport(report: IngestReport): string {
   const lines: string[] = [];
   if (report.dryRun) {
     lines.push(`Dry run: would upload ${report.planned.length} file${report.planned.length === 1 ? '' : 's'}`);
-    for (const item of report.planned) lines.push(`  would upload ${item.path} (${formatBytes(item.size)})`);
+    for (const item of report.planned) {
+      lines.push(`  would upload ${item.path} (${formatBytes(item.size)}): ${describeTags(item.tags)}`);
+    }
   } else {
     lines.push(
       `Ingested ${report.ingested.length}, skipped ${report.skipped.length} duplicate${report.skipped.length === 1 ? '' : 's'}, ` +
