@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -194,6 +195,35 @@ export function checkCompose(document: unknown, apps: readonly ServiceName[]): s
   return problems;
 }
 
+/** The slice of Ajv (6 or 8) used here. */
+interface SchemaValidator {
+  (data: unknown): boolean;
+  errors?: Array<{ dataPath?: string; instancePath?: string; message?: string }> | null;
+}
+
+/**
+ * Validates docker-compose.yml against the Compose Specification's JSON schema, what
+ * `docker compose config` checks first (CI has no compose plugin). The schema and Ajv come with
+ * the lockfile (testcontainers' `docker-compose` package and eslint's `ajv`).
+ *
+ * @example
+ * validateComposeSpec(parse(text, { merge: true })); // []
+ */
+export function validateComposeSpec(document: unknown): string[] {
+  const require = createRequire(import.meta.url);
+  const schemaPath = join(root, 'node_modules/docker-compose/schema/compose-spec.json');
+  if (!existsSync(schemaPath)) return [`docker-compose.yml: no Compose Specification schema at ${schemaPath}`];
+  const loaded = require('ajv') as { default?: unknown };
+  const Ajv = (loaded.default ?? loaded) as new (options: object) => { compile(schema: unknown): SchemaValidator };
+  const validate = new Ajv({ allErrors: true, validateSchema: false, strict: false }).compile(
+    JSON.parse(readFileSync(schemaPath, 'utf8')),
+  );
+  if (validate(document)) return [];
+  return (validate.errors ?? []).map(
+    (error) => `docker-compose.yml: ${error.instancePath ?? error.dataPath ?? ''} ${error.message ?? 'is invalid'}`,
+  );
+}
+
 /**
  * Runs `nginx -t` on a copy of the config whose cache and pid paths point into a temporary
  * directory (the container's /var/cache/nginx does not exist here); upstream names are resolved
@@ -260,6 +290,7 @@ function readDeployFiles(): DeployFiles {
 function checkAll(files: DeployFiles): string[] {
   return [
     ...serviceNames.flatMap((app) => checkDockerfile(files.dockerfiles[app], files.expectations[app])),
+    ...validateComposeSpec(files.compose),
     ...checkCompose(files.compose, serviceNames),
     ...testNginxConfig(files.nginx),
   ];
@@ -336,6 +367,11 @@ export function selfTest(files: DeployFiles): string[] {
         return checkCompose(doc, serviceNames);
       },
       'expected nginx only',
+    ],
+    [
+      'a misspelt compose key',
+      () => validateComposeSpec({ ...compose(), services: { edge: { buidl: {} } } }),
+      'additional properties',
     ],
     [
       'a broken nginx config',
