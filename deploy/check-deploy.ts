@@ -253,11 +253,25 @@ export function testNginxConfig(config: string, nginx = process.env.NGINX_BIN ??
   }
 }
 
+/**
+ * The Dockerfiles' manifests stage copies `package.json` files at most two folders deep
+ * (`find -maxdepth 3`): every workspace pattern must be `<folder>/*`.
+ *
+ * @example
+ * checkWorkspaces(['packages/*', 'apps/*']); // []
+ */
+export function checkWorkspaces(patterns: readonly string[]): string[] {
+  return patterns
+    .filter((pattern) => !/^[\w.-]+\/\*$/.test(pattern))
+    .map((pattern) => `package.json: workspace "${pattern}" is deeper than the Dockerfiles' manifests stage copies`);
+}
+
 /** The repository's files, read once. */
 interface DeployFiles {
   dockerfiles: Record<ServiceName, string>;
   compose: unknown;
   nginx: string;
+  workspaces: string[];
   expectations: Record<ServiceName, DockerfileExpectations>;
 }
 
@@ -283,6 +297,7 @@ function readDeployFiles(): DeployFiles {
     expectations,
     compose: parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }),
     nginx: readFileSync(join(root, 'deploy/nginx.conf'), 'utf8'),
+    workspaces: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces,
   };
 }
 
@@ -290,6 +305,7 @@ function readDeployFiles(): DeployFiles {
 function checkAll(files: DeployFiles): string[] {
   return [
     ...serviceNames.flatMap((app) => checkDockerfile(files.dockerfiles[app], files.expectations[app])),
+    ...checkWorkspaces(files.workspaces),
     ...validateComposeSpec(files.compose),
     ...checkCompose(files.compose, serviceNames),
     ...testNginxConfig(files.nginx),
@@ -368,6 +384,7 @@ export function selfTest(files: DeployFiles): string[] {
       },
       'expected nginx only',
     ],
+    ['a nested workspace', () => checkWorkspaces([...files.workspaces, 'tools/*/plugins/*']), 'tools/*/plugins/*'],
     [
       'a misspelt compose key',
       () => validateComposeSpec({ ...compose(), services: { edge: { buidl: {} } } }),
