@@ -199,4 +199,38 @@ describe('tonearm against the running platform', () => {
     expect(report.uploadedBytes).toBe(0);
     expect(JSON.parse(await readFile(join(configHome, 'tonearm', 'uploads.json'), 'utf8')).uploads).toEqual({});
   });
+
+  it('sends only the parts an interrupted multipart upload still misses', async () => {
+    const path = join(root, 'long', 'long noise.flac');
+    await mkdir(join(root, 'long'));
+    await run('ffmpeg', [
+      ...['-v', 'error', '-f', 'lavfi', '-i', 'anoisesrc=d=75:r=44100:seed=7', '-ac', '2', '-metadata', 'title=Noise'],
+      path,
+    ]);
+    const bytes = await readFile(path);
+    const info = await stat(path);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const created = await platform.request('POST', '/api/uploads', {
+      token,
+      body: { filename: 'long noise.flac', size: bytes.length, sha256 },
+    });
+    expect(created.status).toBe(201);
+    const { partSize, parts } = created.body as { partSize: number; parts: { url: string }[] };
+    expect(parts.length).toBeGreaterThan(1);
+    const put = await fetch(parts[0]!.url, { method: 'PUT', body: bytes.subarray(0, partSize) });
+    expect(put.ok).toBe(true);
+    const key = uploadStateKey({ server: platform.edgeUrl, path, size: info.size, mtimeMs: info.mtimeMs, sha256 });
+    const state = { uploads: { [key]: { ...created.body, updatedAt: new Date().toISOString() } } };
+    await writeFile(join(configHome, 'tonearm', 'uploads.json'), JSON.stringify(state), { mode: 0o600 });
+
+    const sut = await tonearm(['ingest', '--json', join(root, 'long')]);
+    expect(sut.code, sut.stderr).toBe(0);
+    const report = JSON.parse(sut.stdout);
+    expect(report.ingested).toEqual([
+      { path, outcome: 'ingested', trackId: created.body.trackId, status: 'processing', resumed: true },
+    ]);
+    expect(report.uploadedBytes).toBe(bytes.length - partSize);
+    const upload = await platform.request('GET', `/api/uploads/${created.body.uploadId}`, { token });
+    expect(['processing', 'completed']).toContain(upload.body.status);
+  });
 });
