@@ -28,6 +28,8 @@ export function baseEnvShape(service: ServiceName) {
       .regex(/^[\w-]{1,64}$/, 'must be 1 to 64 letters, digits, - or _')
       .optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(25_000),
+    /** Copies of each stream in a NATS cluster: 1 on one server, 3 in production clusters. */
+    BUS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   };
 }
 

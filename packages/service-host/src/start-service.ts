@@ -156,7 +156,7 @@ export async function startService<S extends z.ZodRawShape = Record<never, never
     const connected = bus;
     checks.bus = () =>
       connected.isConnected() ? { status: 'ok' } : { status: 'failing', detail: 'not connected to NATS' };
-    await provisionTopology(bus);
+    await provisionTopology(bus, { replicas: env.BUS_STREAM_REPLICAS });
     settings = await openSettings(bus, { logger });
     const liveSettings = settings;
     const health = () => runHealthChecks(checks);
