@@ -7,6 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, toneFlac, upload, waitUntilReady } from '../../edge/test/support/listener.ts';
 import { startPlatform, type Platform } from '../../edge/test/support/platform.ts';
 
+/** Browser globals as the `page.evaluate` callbacks use them (the tests are typed without the DOM library). */
+declare const document: { querySelector(selector: 'audio'): { currentTime: number; duration: number } | null };
+declare const localStorage: { length: number };
+
 let platform: Platform;
 let web: ChildService;
 let context: BrowserContext;
