@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -16,6 +16,9 @@ let web: ChildService;
 let context: BrowserContext;
 let page: Page;
 let profileDir: string;
+const masterUrls: string[] = [];
+/** Where the screenshots of the main pages go (a CI job can keep this folder as an artifact). */
+const screenshotDir = process.env.WEB_E2E_SCREENSHOTS ?? join(tmpdir(), 'tonearm-web-screenshots');
 const email = `listener-${Date.now()}@example.org`;
 const password = 'correct horse battery';
 
@@ -36,6 +39,7 @@ beforeAll(async () => {
     env: { BUS_NAMESPACE: platform.bus.topology.namespace, WEB_PORT: '0', LOG_LEVEL: 'warn' },
   });
   await waitForPages(platform.edgeUrl);
+  await mkdir(screenshotDir, { recursive: true });
   profileDir = await mkdtemp(join(tmpdir(), 'tonearm-web-e2e-'));
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: '/usr/bin/chromium',
@@ -52,6 +56,9 @@ beforeAll(async () => {
     ],
   });
   page = context.pages()[0] ?? (await context.newPage());
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.endsWith('/master.m3u8')) masterUrls.push(request.url());
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -73,6 +80,7 @@ describe('web app in Chromium through the edge', () => {
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     await expect(page.getByText('Ada Listener').isVisible()).resolves.toBe(true);
     await page.getByRole('heading', { name: 'Your library is empty' }).waitFor();
+    await page.screenshot({ path: join(screenshotDir, 'home-empty.png') });
     await expect(page.getByText(/upload your first track/i).isVisible()).resolves.toBe(true);
   });
 
@@ -149,6 +157,7 @@ describe('player in Chromium through the edge', () => {
       timeout: 30_000,
     });
     expect(await page.locator('.player .now strong').textContent()).toBe(titles[0]);
+    await page.screenshot({ path: join(screenshotDir, 'home-playing.png') });
   });
 
   it('moves to the next track of the queue', async () => {
@@ -177,5 +186,20 @@ describe('player in Chromium through the edge', () => {
     await page.waitForFunction((from) => document.querySelector('audio')!.currentTime > from + 0.3, position, {
       timeout: 15_000,
     });
+  });
+
+  it('stops the player on sign out, and the media URL is refused from then on', async () => {
+    const masterUrl = masterUrls.at(-1)!;
+    expect((await fetch(masterUrl)).status).toBe(200);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    await page.getByText('Nothing playing').waitFor();
+    let status = 200;
+    for (let attempt = 0; attempt < 50 && status === 200; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await fetch(masterUrl)).status;
+    }
+    expect(status).toBe(401);
   });
 });
