@@ -188,6 +188,22 @@ describe('player in Chromium through the edge', () => {
     });
   });
 
+  it('finds a track as you type, without submitting', async () => {
+    await page.getByRole('link', { name: 'Search' }).click();
+    await page.getByLabel('Search tracks, albums and artists').pressSequentially('second');
+
+    await page.locator('.tracks .name', { hasText: 'Second Tone' }).waitFor();
+    await page.screenshot({ path: join(screenshotDir, 'search.png') });
+  });
+
+  it("opens the artist page with the artist's tracks", async () => {
+    await page.getByRole('link', { name: 'Edge Test Artist' }).first().click();
+
+    await page.getByRole('heading', { name: 'Edge Test Artist' }).waitFor();
+    expect((await page.locator('.tracks .name').allTextContents()).sort()).toEqual(['First Tone', 'Second Tone']);
+    await page.screenshot({ path: join(screenshotDir, 'artist.png') });
+  });
+
   it('stops the player on sign out, and the media URL is refused from then on', async () => {
     const masterUrl = masterUrls.at(-1)!;
     expect((await fetch(masterUrl)).status).toBe(200);
