@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadEnv, portVariable } from '@tonearm/runtime';
+import { ConfigError, loadEnv, portVariable, urlVariable } from '@tonearm/runtime';
 import { startService } from '@tonearm/service-host';
+import { z } from 'zod';
 import pkg from './package.json' with { type: 'json' };
 
 /**
@@ -10,15 +11,20 @@ import pkg from './package.json' with { type: 'json' };
  * platform through the service host. Only the edge talks to it: it finds this instance by its
  * `httpUrl` in discovery, so the port may be 0 (any free port) when several run on one machine.
  */
-const webEnv = { WEB_PORT: portVariable(3000) };
-const host = '127.0.0.1';
+const webEnv = {
+  WEB_PORT: portVariable(3000),
+  WEB_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The URL the edge reaches this instance at, when it is not the listening address (containers). */
+  WEB_HTTP_URL: urlVariable(['http', 'https']).optional(),
+};
 
-const { WEB_PORT } = readWebEnv();
+const { WEB_PORT, WEB_HOST, WEB_HTTP_URL } = readWebEnv();
 const handler = await loadHandler(new URL('./build/handler.js', import.meta.url));
 const server = createServer(handler);
-server.listen(WEB_PORT, host);
+server.listen(WEB_PORT, WEB_HOST);
 await once(server, 'listening');
-const httpUrl = `http://${host}:${(server.address() as AddressInfo).port}`;
+const listening = WEB_HOST.includes(':') ? `[${WEB_HOST}]` : WEB_HOST;
+const httpUrl = WEB_HTTP_URL ?? `http://${listening}:${(server.address() as AddressInfo).port}`;
 
 const service = await startService({
   name: 'web',
