@@ -24,3 +24,13 @@ export { RpcError } from './rpc/rpc-error.ts';
 export { answerRpc, serveRpc, type RpcContext, type RpcHandler } from './rpc/rpc-server.ts';
 export { callRpc, type CallOptions } from './rpc/rpc-client.ts';
 export { dropNamespace } from './topology/namespace-removal.ts';
+export {
+  DeadLetterNotFoundError,
+  dropDeadLetter,
+  getDeadLetter,
+  listDeadLetters,
+  retryDeadLetter,
+  type DeadLetter,
+  type DeadLetterSummary,
+  type ListDeadLettersOptions,
+} from './dead-letters/dead-letter-operations.ts';
