@@ -4,6 +4,7 @@ import { configDirectory, readConfig } from './config/config-store.ts';
 import { ingestCommand } from './ingest/ingest-command.ts';
 import { exitCodeOf, formatReport } from './ingest/ingest-report.ts';
 import { loginCommand } from './login/login-command.ts';
+import { dlqCommand } from './ops/dlq-command.ts';
 
 async function main(): Promise<number> {
   const command = parseCommand(process.argv.slice(2), process.env);
@@ -14,6 +15,10 @@ async function main(): Promise<number> {
   }
   if (command.name === 'login') {
     await loginCommand({ server: command.global.server, email: command.email, configDir });
+    return 0;
+  }
+  if (command.name === 'dlq') {
+    process.stdout.write(await dlqCommand(command));
     return 0;
   }
   const token = command.global.token ?? (await readConfig(configDir)).servers[command.global.server]?.token;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseDlqArgs, type DlqArgs } from '../ops/dlq-args.ts';
 
 /** The edge a command talks to when neither `--server` nor `TONEARM_SERVER` says otherwise. */
 export const DEFAULT_SERVER = 'http://localhost:8080';
@@ -22,7 +23,8 @@ export type Command =
       wait: boolean;
       dryRun: boolean;
       json: boolean;
-    };
+    }
+  | ({ name: 'dlq'; global: GlobalOptions } & DlqArgs);
 
 /** A command line that cannot be run; the message is for the user. */
 export class UsageError extends Error {
@@ -40,8 +42,15 @@ Commands:
     --wait                     follow each track until it is ready or failed
     --dry-run                  show what would be uploaded, upload nothing
     --json                     print the report as JSON
+  dlq list|show <seq>|retry <seq>|drop <seq>
+                               dead letters, straight from NATS (operators)
+    --nats URL                 NATS server (default nats://127.0.0.1:4222)
+    --namespace NS             bus namespace (default tonearm)
+    --consumer NAME            list only this consumer's (list)
+    --limit N                  list at most N, newest first (default 100)
+    --json                     print JSON
 
-Environment: TONEARM_SERVER, TONEARM_TOKEN, XDG_CONFIG_HOME`;
+Environment: TONEARM_SERVER, TONEARM_TOKEN, XDG_CONFIG_HOME, NATS_URL, BUS_NAMESPACE`;
 
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -87,6 +96,10 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
         wait: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        nats: { type: 'string' },
+        namespace: { type: 'string' },
+        consumer: { type: 'string' },
+        limit: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -116,6 +129,9 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
       dryRun: values['dry-run'],
       json: values.json,
     };
+  }
+  if (name === 'dlq') {
+    return { name: 'dlq', global, ...parseDlqArgs(rest, values, env, (message) => new UsageError(message)) };
   }
   throw new UsageError(`unknown command "${name}"`);
 }

@@ -1,0 +1,50 @@
+import { connectBus, dropDeadLetter, getDeadLetter, listDeadLetters, retryDeadLetter, type Bus } from '@tonearm/bus';
+import { pino } from 'pino';
+import type { DlqArgs } from './dlq-args.ts';
+import { formatDeadLetterDetail, formatDeadLetterList } from './dlq-format.ts';
+
+async function run(bus: Bus, args: DlqArgs): Promise<string> {
+  const seq = args.seq!;
+  switch (args.action) {
+    case 'list': {
+      const letters = await listDeadLetters(bus, {
+        limit: args.limit,
+        ...(args.consumer !== undefined ? { consumer: args.consumer } : {}),
+      });
+      return args.json ? `${JSON.stringify(letters, null, 2)}\n` : formatDeadLetterList(letters);
+    }
+    case 'show': {
+      const letter = await getDeadLetter(bus, seq);
+      return args.json ? `${JSON.stringify(letter, null, 2)}\n` : formatDeadLetterDetail(letter);
+    }
+    case 'retry': {
+      const stored = await retryDeadLetter(bus, seq);
+      return args.json
+        ? `${JSON.stringify({ retried: seq, ...stored })}\n`
+        : `retried dead letter #${seq}: stored again in ${stored.stream} at #${stored.seq}\n`;
+    }
+    case 'drop':
+      await dropDeadLetter(bus, seq);
+      return args.json ? `${JSON.stringify({ dropped: seq })}\n` : `dropped dead letter #${seq}\n`;
+  }
+}
+
+/**
+ * Runs `tonearm dlq <action>` straight against NATS (operators have bus access) and returns
+ * what to print. Bus warnings go to standard error.
+ *
+ * @throws DeadLetterNotFoundError from the bus when the sequence holds no dead letter
+ */
+export async function dlqCommand(args: DlqArgs): Promise<string> {
+  const bus = await connectBus({
+    url: args.nats,
+    namespace: args.namespace,
+    name: 'tonearm-cli:dlq',
+    logger: pino({ level: process.env.TONEARM_LOG_LEVEL ?? 'warn' }, pino.destination(2)),
+  });
+  try {
+    return await run(bus, args);
+  } finally {
+    await bus.close();
+  }
+}
