@@ -53,6 +53,11 @@ export const runtimeSettings = {
     schema: z.object({ perAccount: rateLimitSchema, perAddress: rateLimitSchema }),
     default: { perAccount: { limit: 10, windowSeconds: 900 }, perAddress: { limit: 50, windowSeconds: 900 } },
   },
+  'ratelimit.auth': {
+    description: 'Registrations and token refreshes per client address, each counted at the edge',
+    schema: rateLimitSchema,
+    default: { limit: 30, windowSeconds: 900 },
+  },
   'ratelimit.upload': {
     description: 'Upload sessions a user may open',
     schema: rateLimitSchema,
