@@ -2,6 +2,7 @@ import { accessTokenDefaults, defaultSessionKeyPrefix } from '@tonearm/contracts
 import { booleanVariable, portVariable, urlVariable } from '@tonearm/runtime';
 import { storageEnvShape } from '@tonearm/storage';
 import { z } from 'zod';
+import { trustedProxies } from '../http/client-address.ts';
 
 const milliseconds = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -57,6 +58,26 @@ export const edgeEnvShape = {
         .filter(Boolean),
     )
     .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  /**
+   * Comma-separated addresses and CIDR ranges (`10.0.0.0/8, ::1`) of the proxies in front of the
+   * edge whose `x-forwarded-for` is believed; none by default (the socket peer is the client).
+   */
+  EDGE_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .superRefine((entries, ctx) => {
+      try {
+        trustedProxies(entries);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
   /** Upper bound of the in-memory cache of hot segments and playlists. */
   EDGE_SEGMENT_CACHE_BYTES: z.coerce
     .number()
