@@ -1,7 +1,7 @@
 import type { Bus } from '@tonearm/bus';
 import type { InstanceHealth } from '@tonearm/contracts';
 import type { Logger, Registry } from '@tonearm/runtime';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import type { Authenticator } from './auth/authenticator.ts';
@@ -10,6 +10,8 @@ import type { InstanceDirectory } from './discovery/instance-directory.ts';
 import type { MediaObjects } from './media/media-objects.ts';
 import type { MediaTokens } from './media/media-token.ts';
 import { pathGuard } from './middleware/path-guard.middleware.ts';
+import { rateLimit } from './middleware/rate-limit.middleware.ts';
+import type { FixedWindowLimiter, Rate } from './ratelimit/fixed-window-limiter.ts';
 import { getRequestListener } from '@hono/node-server';
 import { hotSegmentListener } from './http/hot-segment-listener.ts';
 import { streamHandler } from './media/stream-handler.ts';
@@ -42,6 +44,12 @@ export interface EdgeDependencies {
   rpcTimeoutMs: number;
   /** Browser origins allowed to call the API and fetch media cross-origin; none when empty. */
   corsOrigins: readonly string[];
+  /** A request's client address: the socket peer, or the right-most untrusted `x-forwarded-for` hop behind trusted proxies. */
+  clientAddress: (c: Context) => string;
+  /** Counts register and refresh calls per client address in Redis. */
+  limiter: FixedWindowLimiter;
+  /** The live `ratelimit.auth` setting. */
+  authRate: () => Rate;
 }
 
 /**
@@ -59,7 +67,13 @@ export function createEdgeApp(deps: EdgeDependencies, observe: RequestObserver =
     exposeHeaders: ['x-request-id', 'retry-after', 'etag', 'content-range', 'accept-ranges'],
     maxAge: 600,
   });
-  const toIdentity = identityProxy({ identity: deps.identity, timeoutMs: deps.upstreamTimeoutMs });
+  const toIdentity = identityProxy({
+    identity: deps.identity,
+    timeoutMs: deps.upstreamTimeoutMs,
+    clientAddress: deps.clientAddress,
+  });
+  const limitAuth = (scope: string) =>
+    rateLimit({ limiter: deps.limiter, rate: deps.authRate, clientAddress: deps.clientAddress, scope });
   return new Hono()
     .use(requestId({ headerName: 'x-request-id' }))
     .use(requestContext(observe))
@@ -67,6 +81,8 @@ export function createEdgeApp(deps: EdgeDependencies, observe: RequestObserver =
     .use(securityHeaders({ crossOriginResourcePolicy: deps.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' }))
     .use(async (c, next) => (c.req.header('origin') && deps.corsOrigins.length > 0 ? allowCors(c, next) : next()))
     .route('/', opsRoutes(deps))
+    .post('/api/auth/register', limitAuth('register'))
+    .post('/api/auth/refresh', limitAuth('refresh'))
     .all('/api/auth/*', toIdentity)
     .all('/api/me', toIdentity)
     .all('/api/tokens', toIdentity)

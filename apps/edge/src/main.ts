@@ -10,6 +10,9 @@ import { followIdentityEvents } from './auth/identity-events.ts';
 import { sessionChecker } from './auth/session-checker.ts';
 import { signingKeys } from './auth/signing-keys.ts';
 import { edgeEnvShape } from './config/edge-env.ts';
+import { trustedProxies } from './http/client-address.ts';
+import { requestAddress } from './http/request-address.ts';
+import { fixedWindowLimiter } from './ratelimit/fixed-window-limiter.ts';
 import { watchInstances } from './discovery/instance-directory.ts';
 import { mediaObjects } from './media/media-objects.ts';
 import { mediaTokens } from './media/media-token.ts';
@@ -98,6 +101,9 @@ const listener = createEdgeListener({
   upstreamTimeoutMs: env.EDGE_UPSTREAM_TIMEOUT_MS,
   rpcTimeoutMs: env.EDGE_RPC_TIMEOUT_MS,
   corsOrigins: env.EDGE_CORS_ORIGINS,
+  clientAddress: requestAddress(trustedProxies(env.EDGE_TRUSTED_PROXIES)),
+  limiter: fixedWindowLimiter({ redis, keyPrefix: `${env.IDENTITY_REDIS_PREFIX}edge:ratelimit:` }),
+  authRate: () => service.settings.get('ratelimit.auth'),
 });
 const server = createServer(listener);
 server.listen({ port: env.EDGE_PORT, host: env.EDGE_HOST, reusePort: env.EDGE_REUSE_PORT }, () => {

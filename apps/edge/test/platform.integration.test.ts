@@ -14,6 +14,7 @@ import {
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putSetting } from '@tonearm/bus';
+import { runtimeSettings } from '@tonearm/contracts';
 import { storedMessages } from '../../../packages/bus/test/bus-test-helper.ts';
 import {
   decodedSeconds,
@@ -64,7 +65,10 @@ async function firstSegmentPath(): Promise<{ init: string; segment: string; vari
 }
 
 beforeAll(async () => {
-  platform = await startPlatform({ edgeEnv: { EDGE_CORS_ORIGINS: 'http://app.example.org' } });
+  platform = await startPlatform({
+    // The tests' own address is a trusted proxy, so x-forwarded-for can play other clients.
+    edgeEnv: { EDGE_CORS_ORIGINS: 'http://app.example.org', EDGE_TRUSTED_PROXIES: '127.0.0.1' },
+  });
   admin = await signUp(platform); // the first account is an admin
   owner = await signUp(platform);
   const [a, b] = await Promise.all([toneFlac(9, 'Track A'), toneFlac(4, 'Track B')]);
@@ -638,6 +642,48 @@ describe('upload rate limit', () => {
     expect(answer.status).toBe(429);
     expect(answer.body.error.code).toBe('rate_limited');
     expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('auth rate limit', () => {
+  let registrations = 0;
+  const register = (address: string) =>
+    platform.request('POST', '/api/auth/register', {
+      headers: { 'x-forwarded-for': address },
+      body: {
+        email: `limited-${++registrations}-${Date.now()}@example.org`,
+        password: `a long and unusual passphrase ${registrations}`,
+        displayName: 'Limited',
+      },
+    });
+
+  it('answers the (limit+1)th registration from one client address with 429 and Retry-After, others unaffected', async () => {
+    await putSetting(platform.bus, 'ratelimit.auth', { limit: 3, windowSeconds: 900 });
+    await eventually(
+      () => register('192.0.2.1'),
+      (a) => a.status === 429,
+    );
+
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await register('192.0.2.2'));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 429]);
+    const refused = answers[3]!;
+    expect(refused.body).toMatchObject({ error: { code: 'rate_limited' } });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(900);
+
+    expect((await register('2001:db8::2')).status).toBe(201);
+
+    // Back to the default (seen once 192.0.2.2 is let through again), so later sign-ups from 127.0.0.1 pass.
+    await putSetting(platform.bus, 'ratelimit.auth', runtimeSettings['ratelimit.auth'].default);
+    expect(
+      (
+        await eventually(
+          () => register('192.0.2.2'),
+          (a) => a.status === 201,
+        )
+      ).status,
+    ).toBe(201);
   });
 });
 
