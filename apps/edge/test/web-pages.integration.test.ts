@@ -1,7 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { announceService, connectBus, type Bus, type ServiceAnnouncement } from '@tonearm/bus';
-import { freePort, isolatedNamespace, serviceUrls, startChildService, type ChildService } from '@tonearm/testing';
+import { announceService, connectBus, dropNamespace, type Bus, type ServiceAnnouncement } from '@tonearm/bus';
+import {
+  eventually,
+  freePort,
+  isolatedNamespace,
+  serviceUrls,
+  startChildService,
+  type ChildService,
+} from '@tonearm/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -56,19 +63,9 @@ afterAll(async () => {
   await edge?.stop();
   await Promise.all(announcements.map((a) => a.stop()));
   pages.forEach((p) => p.close());
-  for (const stream of bus.topology.streams) await bus.jsm.streams.delete(stream.name).catch(() => {});
-  await bus.jsm.streams.delete(`KV_${bus.topology.settingsBucket}`).catch(() => {});
+  await dropNamespace(bus);
   await bus.close();
 });
-
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('edge web pages', () => {
   it('answers 503 with an API error when no web instance is live', async () => {

@@ -1,26 +1,13 @@
-import { callRpc, RpcError, type Bus } from '@tonearm/bus';
+import { callRpc, RpcError } from '@tonearm/bus';
 import { getTrackMediaRpc, playbackEventRequestSchema, type Principal } from '@tonearm/contracts';
-import type { Logger } from '@tonearm/runtime';
 import { Hono, type Context } from 'hono';
-import type { Authenticator } from '../auth/authenticator.ts';
-import type { SessionChecker } from '../auth/session-checker.ts';
 import { auth, type AuthVariables } from '../middleware/auth.middleware.ts';
-import type { MediaObjects } from '../media/media-objects.ts';
-import type { MediaTokens } from '../media/media-token.ts';
-import { streamHandler } from '../media/stream-handler.ts';
+import { streamHandler, type StreamDeps } from '../media/stream-handler.ts';
 import { apiError } from './api-error.ts';
 import { rpcErrorAnswer } from './rpc-answer.ts';
 
-/** What the playback and stream routes need. */
-export interface MediaDeps {
-  bus: Bus;
-  rpcTimeoutMs: number;
-  logger: Logger;
-  authenticator: Authenticator;
-  sessions: SessionChecker;
-  tokens: MediaTokens;
-  objects: MediaObjects;
-}
+/** What the playback and stream routes need: the same as the stream handler they share. */
+export type MediaDeps = StreamDeps;
 
 /** Media keys of a track the principal may see; an RpcError (not_found…) otherwise. */
 function trackMedia(deps: MediaDeps, principal: Principal, id: string) {

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { eventually as pollEventually } from '@tonearm/testing';
 import type { Platform } from './platform.ts';
 
 const run = promisify(execFile);
@@ -103,14 +104,9 @@ export async function waitUntilReady(platform: Platform, listener: Listener, tra
   }
 }
 
-/** Polls `probe` until `accept` holds or `timeoutMs` passes, answering the last value. */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** `eventually` of @tonearm/testing with this suite's pace: 5 s by default, a probe every 100 ms. */
+export function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 5_000) {
+  return pollEventually(probe, accept, { timeoutMs, intervalMs: 100 });
 }
 
 /** Decodes an HLS URL with ffmpeg to 8 kHz mono PCM and answers the seconds of audio it got. */

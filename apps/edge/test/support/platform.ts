@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Bus } from '@tonearm/bus';
+import { dropNamespace, type Bus } from '@tonearm/bus';
 import {
   createIsolatedDatabase,
   createIsolatedRedis,
@@ -11,7 +11,7 @@ import {
   type IsolatedRedis,
   waitForHealthy,
 } from '@tonearm/testing';
-import { connectTestBus, removeNamespace } from '../../../../packages/bus/test/bus-test-helper.ts';
+import { connectTestBus } from '../../../../packages/bus/test/bus-test-helper.ts';
 import { startMotoS3, type MotoS3 } from '../../../../packages/storage/src/test-support/moto-s3-server.ts';
 
 /** An HTTP answer with its body read as text and, when it parses, as JSON. */
@@ -67,6 +67,18 @@ export async function startPlatform(options: { edgeEnv?: Record<string, string> 
     children.push(child);
     return child;
   };
+  const teardown = async (signal: NodeJS.Signals, timeoutMs?: number) => {
+    await Promise.all(children.map((child) => child.stop(signal, timeoutMs)));
+    await dropNamespace(bus).catch(() => undefined);
+    await bus.close();
+    await Promise.all([
+      s3.stop(),
+      redis.cleanup(),
+      identityDatabase.drop(),
+      ingestDatabase.drop(),
+      catalogDatabase.drop(),
+    ]);
+  };
   const edgePort = await freePort();
   try {
     const [identity] = await Promise.all([
@@ -117,30 +129,10 @@ export async function startPlatform(options: { edgeEnv?: Record<string, string> 
         }
         return { status: response.status, headers: response.headers, text, body: parsed };
       },
-      async stop() {
-        await Promise.all(children.map((child) => child.stop('SIGTERM', 10_000)));
-        await removeNamespace(bus).catch(() => undefined);
-        await bus.close();
-        await Promise.all([
-          s3.stop(),
-          redis.cleanup(),
-          identityDatabase.drop(),
-          ingestDatabase.drop(),
-          catalogDatabase.drop(),
-        ]);
-      },
+      stop: () => teardown('SIGTERM', 10_000),
     };
   } catch (error) {
-    await Promise.all(children.map((child) => child.stop('SIGKILL')));
-    await removeNamespace(bus).catch(() => undefined);
-    await bus.close();
-    await Promise.all([
-      s3.stop(),
-      redis.cleanup(),
-      identityDatabase.drop(),
-      ingestDatabase.drop(),
-      catalogDatabase.drop(),
-    ]);
+    await teardown('SIGKILL');
     throw error;
   }
 }
