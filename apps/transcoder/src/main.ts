@@ -1,6 +1,5 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { provisionTopology } from '@tonearm/bus';
 import { startService } from '@tonearm/service-host';
 import { createS3Client, ObjectStore } from '@tonearm/storage';
 import packageJson from '../package.json' with { type: 'json' };
@@ -17,13 +16,10 @@ const service = await startService({
   version: packageJson.version,
   description: 'HLS ladder, loudness and waveform peaks from uploaded sources',
   env: transcoderEnvShape,
+  consumerOverrides: ({ TRANSCODER_ACK_WAIT_MS }) =>
+    TRANSCODER_ACK_WAIT_MS === undefined ? {} : { transcoder: { ackWaitMs: TRANSCODER_ACK_WAIT_MS } },
 });
 const { env } = service;
-if (env.TRANSCODER_ACK_WAIT_MS !== undefined) {
-  await provisionTopology(service.bus, {
-    consumerOverrides: { transcoder: { ackWaitMs: env.TRANSCODER_ACK_WAIT_MS } },
-  });
-}
 
 const workDir = env.TRANSCODER_WORK_DIR ?? join(tmpdir(), 'tonearm-transcoder');
 const stale = await removeStaleJobDirs(workDir, 24 * 3600_000);

@@ -7,6 +7,7 @@ import {
   provisionTopology,
   serveRpc,
   type Bus,
+  type ConsumerOverrides,
   type RpcHandler,
   type ServiceAnnouncement,
   type SettingsStore,
@@ -42,6 +43,8 @@ export interface ServiceOptions<S extends z.ZodRawShape> {
   ownsProcess?: boolean;
   /** Environment to read instead of `process.env`. */
   environment?: NodeJS.ProcessEnv;
+  /** Consumer settings this process's configuration changes (e.g. a longer ack wait), applied when it provisions. */
+  consumerOverrides?: (env: BaseEnv & z.infer<z.ZodObject<S>>) => ConsumerOverrides;
 }
 
 /** A started service: its configuration, logger, metrics, bus and settings, and its shutdown. */
@@ -156,7 +159,10 @@ export async function startService<S extends z.ZodRawShape = Record<never, never
     const connected = bus;
     checks.bus = () =>
       connected.isConnected() ? { status: 'ok' } : { status: 'failing', detail: 'not connected to NATS' };
-    await provisionTopology(bus, { replicas: env.BUS_STREAM_REPLICAS });
+    await provisionTopology(bus, {
+      replicas: env.BUS_STREAM_REPLICAS,
+      ...(options.consumerOverrides ? { consumerOverrides: options.consumerOverrides(env) } : {}),
+    });
     settings = await openSettings(bus, { logger });
     const liveSettings = settings;
     const health = () => runHealthChecks(checks);
