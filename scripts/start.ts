@@ -5,7 +5,7 @@ import { ConfigError } from '@tonearm/runtime';
 import { defaultOpsPorts } from '@tonearm/service-host';
 import { mediaToolsEnv } from './lib/executables.ts';
 import { appEntry, appIsRunnable, redactUrl, repositoryRoot, type AppEntry } from '@tonearm/testing';
-import { plannedPorts, planApps, serviceDatabases } from './start/app-plan.ts';
+import { opsPortsFor, plannedPorts, planApps, serviceDatabases } from './start/app-plan.ts';
 import {
   describeExit,
   killApps,
@@ -40,9 +40,17 @@ const printer = createLinePrinter(['tonearm', 'build', ...serviceNames], {
 });
 const say = (line: string) => printer.print('tonearm', line);
 
-const state: { stopping: boolean; apps: RunningApp[]; build?: BuildStep; s3?: PlatformS3; config?: StartConfig } = {
+const state: {
+  stopping: boolean;
+  apps: RunningApp[];
+  build?: BuildStep;
+  s3?: PlatformS3;
+  config?: StartConfig;
+  opsPorts: Record<ServiceName, number>;
+} = {
   stopping: false,
   apps: [],
+  opsPorts: defaultOpsPorts,
 };
 
 process.on('exit', () => {
@@ -89,7 +97,7 @@ function showLastLines(app: RunningApp): void {
 }
 
 async function checkAndStartServices(config: StartConfig): Promise<void> {
-  const ports = plannedPorts(config, serviceNames, { opsPorts: defaultOpsPorts, localS3: !config.S3_ENDPOINT });
+  const ports = plannedPorts(config, serviceNames, { opsPorts: state.opsPorts, localS3: !config.S3_ENDPOINT });
   const report = await preflight(config, ports);
   if (preflightPassed(report)) return;
   const onlyServices = !report.tools && !report.s3 && report.takenPorts.length === 0;
@@ -126,7 +134,7 @@ async function startApps(config: StartConfig, entries: AppEntry[], s3: PlatformS
       s3Env: s3.env,
       toolsEnv: mediaToolsEnv(process.env),
       databases: serviceDatabases(config),
-      opsPorts: defaultOpsPorts,
+      opsPorts: state.opsPorts,
     },
   );
   state.apps = plans.map((plan, index) => spawnApp(plan, entries[index]!, printer));
@@ -171,6 +179,7 @@ async function main(): Promise<void> {
     throw error;
   }
   state.config = config;
+  state.opsPorts = await opsPortsFor(config, serviceNames, defaultOpsPorts);
 
   await checkAndStartServices(config);
   const created = await ensureServiceDatabases(config, serviceDatabases(config));

@@ -1,6 +1,6 @@
 import type { ServiceName } from '@tonearm/contracts';
 import { describe, expect, it } from 'vitest';
-import { plannedPorts, planApps, serviceDatabases } from './app-plan.ts';
+import { opsPortsFor, plannedPorts, planApps, serviceDatabases } from './app-plan.ts';
 import { readStartConfig } from './start-config.ts';
 
 const opsPorts: Record<ServiceName, number> = {
@@ -113,5 +113,26 @@ describe('plannedPorts', () => {
     const config = readStartConfig({ WEB_PORT: '0' });
 
     expect(plannedPorts(config, [], { opsPorts, localS3: false })).toEqual([{ port: 8080, owner: 'edge (EDGE_PORT)' }]);
+  });
+});
+
+describe('opsPortsFor', () => {
+  const apps = Object.keys(opsPorts) as ServiceName[];
+
+  it('keeps the defaults when OPS_BASE_PORT is unset', async () => {
+    expect(await opsPortsFor({}, apps, opsPorts)).toEqual(opsPorts);
+  });
+
+  it('counts up from OPS_BASE_PORT in service order', async () => {
+    const ports = await opsPortsFor({ OPS_BASE_PORT: 19100 }, apps, opsPorts);
+
+    expect(apps.map((app) => ports[app])).toEqual([19100, 19101, 19102, 19103, 19104, 19105]);
+  });
+
+  it('takes a different free port for each app with OPS_BASE_PORT=0', async () => {
+    const ports = await opsPortsFor({ OPS_BASE_PORT: 0 }, apps, opsPorts);
+
+    expect(new Set(Object.values(ports)).size).toBe(apps.length);
+    expect(Object.values(ports).every((port) => port > 0 && !Object.values(opsPorts).includes(port))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import type { ServiceName } from '@tonearm/contracts';
-import { databaseUrlFor } from '@tonearm/testing';
+import { databaseUrlFor, freePort } from '@tonearm/testing';
 import type { StartConfig } from './start-config.ts';
 
 /** The databases of the services that own data, and whether `npm start` should create them. */
@@ -101,4 +101,24 @@ export function plannedPorts(
   ];
   if (options.localS3) ports.push({ port: config.LOCAL_S3_PORT, owner: 'local S3 (LOCAL_S3_PORT)' });
   return ports.filter((entry) => entry.port !== 0);
+}
+
+/**
+ * The ops port of each app: the defaults, or with `OPS_BASE_PORT` consecutive ports from it in
+ * service order, or with `OPS_BASE_PORT=0` free ports (so a second platform, e.g. the system tests',
+ * can run beside `npm start`).
+ *
+ * @example
+ * await opsPortsFor(config, serviceNames, defaultOpsPorts);
+ */
+export async function opsPortsFor(
+  config: Pick<StartConfig, 'OPS_BASE_PORT'>,
+  apps: readonly ServiceName[],
+  defaults: Record<ServiceName, number>,
+): Promise<Record<ServiceName, number>> {
+  const base = config.OPS_BASE_PORT;
+  if (base === undefined) return defaults;
+  const ports = { ...defaults };
+  for (const [index, app] of apps.entries()) ports[app] = base === 0 ? await freePort() : base + index;
+  return ports;
 }

@@ -14,6 +14,8 @@ export const startConfigShape = {
   LOCAL_S3_PORT: portVariable(9000),
   EDGE_PORT: portVariable(8080),
   WEB_PORT: portVariable(3000),
+  /** First of the apps' ops ports (identity, ingest, ... in service order); 0 takes free ones; unset, each app's default. */
+  OPS_BASE_PORT: z.coerce.number().int().min(0).max(65_500).optional(),
   START_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(25_000),
 };
