@@ -1,8 +1,11 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects: `unit` runs pure logic beside the code; `integration` talks to the real
- * services (NATS, Postgres, Redis, S3, ffmpeg, Chromium) found by `packages/testing`.
+ * Three projects: `unit` runs pure logic beside the code; `component` mounts the web app's
+ * Svelte components and runes stores in happy-dom (`*.component.test.ts`); `integration` talks
+ * to the real services (NATS, Postgres, Redis, S3, ffmpeg, Chromium) found by `packages/testing`.
  */
 export default defineConfig({
   test: {
@@ -11,7 +14,15 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{apps,packages}/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
-          exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.integration.test.ts', '**/*.component.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        plugins: [svelte(), svelteTesting()],
+        test: {
+          name: 'component',
+          include: ['apps/web/src/**/*.component.test.ts'],
+          environment: 'happy-dom',
         },
       },
       {
