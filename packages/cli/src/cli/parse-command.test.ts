@@ -13,7 +13,14 @@ describe('parseCommand', () => {
       wait: true,
       dryRun: false,
       json: true,
+      limitRate: undefined,
     });
+  });
+
+  it('reads --limit-rate as bytes per second and refuses a rate it cannot read', () => {
+    const sut = parseCommand(['ingest', '--limit-rate', '2M', 'a'], {});
+    expect(sut).toMatchObject({ name: 'ingest', limitRate: 2 * 1024 ** 2 });
+    expect(() => parseCommand(['ingest', '--limit-rate', 'fast', 'a'], {})).toThrow(UsageError);
   });
 
   it('takes the server and token from the environment', () => {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseByteRate } from '../ingest/rate-limit.ts';
 import { parseDlqArgs, type DlqArgs } from '../ops/dlq-args.ts';
 
 /** The edge a command talks to when neither `--server` nor `TONEARM_SERVER` says otherwise. */
@@ -23,6 +24,7 @@ export type Command =
       wait: boolean;
       dryRun: boolean;
       json: boolean;
+      limitRate: number | undefined;
     }
   | ({ name: 'dlq'; global: GlobalOptions } & DlqArgs);
 
@@ -42,6 +44,7 @@ Commands:
     --wait                     follow each track until it is ready or failed
     --dry-run                  show what would be uploaded, upload nothing
     --json                     print the report as JSON
+    --limit-rate RATE          keep uploads under RATE bytes/s (e.g. 500K, 2M)
   dlq list|show <seq>|retry <seq>|drop <seq>
                                dead letters, straight from NATS (operators)
     --nats URL                 NATS server (default nats://127.0.0.1:4222)
@@ -59,6 +62,15 @@ function positiveInteger(name: string, value: string | undefined, fallback: numb
     throw new UsageError(`--${name} must be a whole number from 1 to 64, not "${value}"`);
   }
   return parsed;
+}
+
+function byteRate(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseByteRate(value);
+  } catch (error) {
+    throw new UsageError(`--limit-rate: ${(error as Error).message}`);
+  }
 }
 
 function serverUrl(value: string): string {
@@ -96,6 +108,7 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
         wait: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        'limit-rate': { type: 'string' },
         nats: { type: 'string' },
         namespace: { type: 'string' },
         consumer: { type: 'string' },
@@ -128,6 +141,7 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
       wait: values.wait,
       dryRun: values['dry-run'],
       json: values.json,
+      limitRate: byteRate(values['limit-rate']),
     };
   }
   if (name === 'dlq') {
