@@ -1,8 +1,7 @@
-import { ApiError, createApiClient } from './api/api-client.ts';
+import { ApiError } from './api/api-client.ts';
 import { parseCommand, USAGE, UsageError } from './cli/parse-command.ts';
-import { configDirectory, readConfig } from './config/config-store.ts';
-import { ingestCommand } from './ingest/ingest-command.ts';
-import { exitCodeOf, formatReport } from './ingest/ingest-report.ts';
+import { configDirectory } from './config/config-store.ts';
+import { runIngest } from './ingest/run-ingest.ts';
 import { loginCommand } from './login/login-command.ts';
 import { dlqCommand } from './ops/dlq-command.ts';
 
@@ -21,25 +20,7 @@ async function main(): Promise<number> {
     process.stdout.write(await dlqCommand(command));
     return 0;
   }
-  const token = command.global.token ?? (await readConfig(configDir)).servers[command.global.server]?.token;
-  if (!token && !command.dryRun) {
-    throw new UsageError(`no API token for ${command.global.server}: run "tonearm login" or pass --token`);
-  }
-  const report = await ingestCommand({
-    api: createApiClient(command.global.server, token, {
-      onRetry: ({ status, waitSeconds, method, path }) =>
-        process.stderr.write(`${method} ${path} answered ${status}; retrying in ${waitSeconds}s\n`),
-    }),
-    paths: command.paths,
-    concurrency: command.concurrency,
-    partConcurrency: command.partConcurrency,
-    wait: command.wait,
-    dryRun: command.dryRun,
-    configDir,
-    progressStream: command.json ? process.stderr : process.stdout,
-  });
-  process.stdout.write(command.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-  return exitCodeOf(report);
+  return runIngest(command, configDir);
 }
 
 main().then(

@@ -5,8 +5,10 @@ import type { z } from 'zod';
 import { ApiError, type ApiClient } from '../api/api-client.ts';
 import { detectMime, isSupportedAudio, readLocalTags, sha256File, walkFiles } from './file-scan.ts';
 import { buildReport, type FileOutcome, type IngestReport } from './ingest-report.ts';
+import { isInterruption } from './interrupt.ts';
 import { mapLimit, partRanges } from './part-plan.ts';
 import { createProgress, type Progress } from './progress-display.ts';
+import { createThrottle, type Throttle } from './rate-limit.ts';
 import { UploadStateFile, type FileIdentity } from './upload-state.ts';
 
 /** What `tonearm ingest` is asked to do. */
@@ -21,12 +23,32 @@ export interface IngestOptions {
   /** Where progress goes (stderr with `--json`, so stdout stays the report). */
   progressStream: NodeJS.WriteStream;
   pollIntervalMs?: number;
+  /** Aborted by Ctrl-C: no new file or part starts, parts in flight are aborted, sessions stay saved. */
+  signal?: AbortSignal;
+  /** Bytes per second all part uploads together stay under (`--limit-rate`). */
+  limitRate?: number;
+}
+
+/** What one upload needs besides the file: the run's options, progress, pacing. */
+interface UploadContext {
+  options: IngestOptions;
+  progress: Progress;
+  throttle: Throttle;
 }
 
 type CreateUploadResponse = z.infer<typeof createUploadResponseSchema>;
 type UploadState = z.infer<typeof uploadStateSchema>;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 
 function reasonOf(error: unknown): string {
   if (error instanceof ApiError) return `${error.message} (${error.status} ${error.code})`;
@@ -37,9 +59,9 @@ async function putParts(
   file: FileIdentity,
   partSize: number,
   parts: readonly { partNumber: number; url: string }[],
-  partConcurrency: number,
-  progress: Progress,
+  { options, progress, throttle }: UploadContext,
 ): Promise<{ partNumber: number; etag: string }[]> {
+  const { signal } = options;
   const handle = await open(file.path, 'r');
   try {
     const ranges = partRanges(
@@ -47,18 +69,26 @@ async function putParts(
       partSize,
       parts.map((part) => part.partNumber),
     );
-    return await mapLimit(ranges, partConcurrency, async (range) => {
-      const bytes = Buffer.alloc(range.end - range.start);
-      await handle.read(bytes, 0, bytes.length, range.start);
-      const url = parts.find((part) => part.partNumber === range.partNumber)!.url;
-      const response = await fetch(url, { method: 'PUT', body: bytes });
-      await response.arrayBuffer();
-      const etag = response.headers.get('etag');
-      if (!response.ok || !etag)
-        throw new Error(`part ${range.partNumber} was refused by storage (${response.status})`);
-      progress.uploaded(bytes.length);
-      return { partNumber: range.partNumber, etag };
-    });
+    const sent = await mapLimit(
+      ranges,
+      options.partConcurrency,
+      async (range) => {
+        await throttle.take(range.end - range.start, signal);
+        const bytes = Buffer.alloc(range.end - range.start);
+        await handle.read(bytes, 0, bytes.length, range.start);
+        const url = parts.find((part) => part.partNumber === range.partNumber)!.url;
+        const response = await fetch(url, { method: 'PUT', body: bytes, ...(signal ? { signal } : {}) });
+        await response.arrayBuffer();
+        const etag = response.headers.get('etag');
+        if (!response.ok || !etag)
+          throw new Error(`part ${range.partNumber} was refused by storage (${response.status})`);
+        progress.uploaded(file.path, bytes.length);
+        return { partNumber: range.partNumber, etag };
+      },
+      signal,
+    );
+    signal?.throwIfAborted();
+    return sent;
   } finally {
     await handle.close();
   }
@@ -73,8 +103,10 @@ async function followTrack(
   trackId: string,
   uploadId: string,
   pollIntervalMs: number,
-): Promise<{ status: 'ready' | 'failed'; error?: string }> {
+  signal: AbortSignal | undefined,
+): Promise<{ status: 'processing' | 'ready' | 'failed'; error?: string }> {
   for (;;) {
+    if (signal?.aborted) return { status: 'processing' };
     try {
       const track = await api.request<Track>('GET', `/api/tracks/${trackId}`);
       if (track.status !== 'processing') return { status: track.status, error: track.error };
@@ -85,18 +117,17 @@ async function followTrack(
         return { status: 'failed', error: upload.reason ?? `upload ${upload.status}` };
       }
     }
-    await sleep(pollIntervalMs);
+    await sleep(pollIntervalMs, signal);
   }
 }
 
 /** Resumes the recorded session of a file when it is still open: the outcome, or undefined to start afresh. */
 async function resumeUpload(
-  api: ApiClient,
   file: FileIdentity,
   uploadId: string,
-  options: IngestOptions,
-  progress: Progress,
+  context: UploadContext,
 ): Promise<{ trackId: string; uploadId: string } | undefined> {
+  const { api } = context.options;
   let state: UploadState;
   try {
     state = await api.request<UploadState>('GET', `/api/uploads/${uploadId}`);
@@ -106,11 +137,12 @@ async function resumeUpload(
   }
   if (state.status === 'processing' || state.status === 'completed') return { trackId: state.trackId, uploadId };
   if (state.status !== 'uploading' || state.size !== file.size) return undefined;
-  progress.uploaded(
+  context.progress.uploaded(
+    file.path,
     state.parts.reduce((sum, part) => sum + part.size, 0),
     false,
   );
-  const sent = await putParts(file, state.partSize, state.missingParts, options.partConcurrency, progress);
+  const sent = await putParts(file, state.partSize, state.missingParts, context);
   const parts = [...state.parts.map(({ partNumber, etag }) => ({ partNumber, etag })), ...sent].sort(
     (a, b) => a.partNumber - b.partNumber,
   );
@@ -119,16 +151,15 @@ async function resumeUpload(
 }
 
 async function uploadFile(
-  api: ApiClient,
   file: FileIdentity,
   mime: string | undefined,
   state: UploadStateFile,
-  options: IngestOptions,
-  progress: Progress,
+  context: UploadContext,
 ): Promise<{ outcome: FileOutcome; uploadId?: string }> {
+  const { api } = context.options;
   const recorded = state.get(file);
   if (recorded) {
-    const resumed = await resumeUpload(api, file, recorded.uploadId, options, progress);
+    const resumed = await resumeUpload(file, recorded.uploadId, context);
     if (resumed) {
       await state.set(file, undefined);
       return {
@@ -163,7 +194,7 @@ async function uploadFile(
     throw error;
   }
   await state.set(file, { uploadId: created.uploadId, trackId: created.trackId });
-  const parts = await putParts(file, created.partSize, created.parts, options.partConcurrency, progress);
+  const parts = await putParts(file, created.partSize, created.parts, context);
   await api.request('POST', `/api/uploads/${created.uploadId}/complete`, { body: { parts } });
   await state.set(file, undefined);
   return {
@@ -183,19 +214,31 @@ export async function ingestCommand(options: IngestOptions): Promise<IngestRepor
   const outcomes: FileOutcome[] = [];
   const audio: (FileIdentity & { mime: string | undefined })[] = [];
   const progress = createProgress(options.progressStream);
+  const { signal } = options;
   progress.line(`Scanning ${found.length} file${found.length === 1 ? '' : 's'}`);
-  await mapLimit(found, options.concurrency, async (file) => {
-    try {
-      const mime = await detectMime(file.path);
-      if (!isSupportedAudio(mime)) {
-        outcomes.push({ path: file.path, outcome: 'ignored', reason: `not audio (${mime ?? 'unknown content'})` });
-        return;
+  const scanned = new Set<string>();
+  await mapLimit(
+    found,
+    options.concurrency,
+    async (file) => {
+      scanned.add(file.path);
+      try {
+        const mime = await detectMime(file.path);
+        if (!isSupportedAudio(mime)) {
+          outcomes.push({ path: file.path, outcome: 'ignored', reason: `not audio (${mime ?? 'unknown content'})` });
+          return;
+        }
+        audio.push({ ...file, server: api.server, mime, sha256: await sha256File(file.path) });
+      } catch (error) {
+        outcomes.push({ path: file.path, outcome: 'failed', trackId: undefined, reason: reasonOf(error) });
       }
-      audio.push({ ...file, server: api.server, mime, sha256: await sha256File(file.path) });
-    } catch (error) {
-      outcomes.push({ path: file.path, outcome: 'failed', trackId: undefined, reason: reasonOf(error) });
-    }
-  });
+    },
+    signal,
+  );
+  if (signal?.aborted) {
+    const unscanned = found.filter((file) => !scanned.has(file.path)).map((file) => file.path);
+    return buildReport(api.server, options.dryRun, 0, outcomes, [...audio.map((file) => file.path), ...unscanned]);
+  }
   audio.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const firstOfHash = new Map<string, string>();
   const unique = audio.filter((file) => {
@@ -219,30 +262,42 @@ export async function ingestCommand(options: IngestOptions): Promise<IngestRepor
     unique.length,
     unique.reduce((sum, file) => sum + file.size, 0),
   );
-  await mapLimit(unique, options.concurrency, async (file) => {
-    progress.begin(file.path);
-    let outcome: FileOutcome;
-    try {
-      const uploaded = await uploadFile(api, file, file.mime, state, options, progress);
-      outcome = uploaded.outcome;
-      if (outcome.outcome === 'ingested' && uploaded.uploadId && options.wait) {
-        const track = await followTrack(api, outcome.trackId, uploaded.uploadId, options.pollIntervalMs ?? 500);
-        outcome =
-          track.status === 'ready'
-            ? { ...outcome, status: 'ready' }
-            : {
-                path: file.path,
-                outcome: 'failed',
-                trackId: outcome.trackId,
-                reason: track.error ?? 'processing failed',
-              };
+  const context: UploadContext = { options, progress, throttle: createThrottle(options.limitRate) };
+  const finished = new Set<string>();
+  await mapLimit(
+    unique,
+    options.concurrency,
+    async (file) => {
+      progress.begin(file.path, file.size);
+      let outcome: FileOutcome;
+      try {
+        const uploaded = await uploadFile(file, file.mime, state, context);
+        outcome = uploaded.outcome;
+        if (outcome.outcome === 'ingested' && uploaded.uploadId && options.wait) {
+          progress.processing(file.path);
+          const track = await followTrack(
+            api,
+            outcome.trackId,
+            uploaded.uploadId,
+            options.pollIntervalMs ?? 500,
+            signal,
+          );
+          if (track.status === 'ready') outcome = { ...outcome, status: 'ready' };
+          else if (track.status === 'failed') {
+            outcome = { path: file.path, outcome: 'failed', trackId: outcome.trackId, reason: track.error ?? 'failed' };
+          }
+        }
+      } catch (error) {
+        if (isInterruption(error, signal)) return;
+        outcome = { path: file.path, outcome: 'failed', trackId: undefined, reason: reasonOf(error) };
       }
-    } catch (error) {
-      outcome = { path: file.path, outcome: 'failed', trackId: undefined, reason: reasonOf(error) };
-    }
-    outcomes.push(outcome);
-    progress.end(outcome);
-  });
+      finished.add(file.path);
+      outcomes.push(outcome);
+      progress.end(outcome);
+    },
+    signal,
+  );
   progress.finish();
-  return buildReport(api.server, false, progress.uploadedBytes(), outcomes);
+  const unfinished = unique.filter((file) => !finished.has(file.path)).map((file) => file.path);
+  return buildReport(api.server, false, progress.uploadedBytes(), outcomes, unfinished);
 }

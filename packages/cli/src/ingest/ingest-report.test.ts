@@ -23,6 +23,11 @@ describe('exitCodeOf', () => {
     expect(exitCodeOf(buildReport('http://e', false, 0, outcomes))).toBe(0);
   });
 
+  it('is 130 when the run was interrupted, failures or not', () => {
+    const failed: FileOutcome = { path: '/m/x.flac', outcome: 'failed', trackId: undefined, reason: 'boom' };
+    expect(exitCodeOf(buildReport('http://e', false, 0, [...outcomes, failed], ['/m/y.wav']))).toBe(130);
+  });
+
   it('is 1 when any file failed', () => {
     const failed: FileOutcome = { path: '/m/x.flac', outcome: 'failed', trackId: undefined, reason: 'boom' };
     expect(exitCodeOf(buildReport('http://e', false, 0, [...outcomes, failed]))).toBe(1);
@@ -30,6 +35,20 @@ describe('exitCodeOf', () => {
 });
 
 describe('formatReport', () => {
+  it('says which files an interrupted run left and how to resume them', () => {
+    const sut = formatReport(buildReport('http://e', false, 0, [], ['/m/z.wav', '/m/y.wav']));
+    expect(sut).toBe(
+      [
+        'Ingested 0, skipped 0 duplicates, failed 0, ignored 0 not audio (0 B uploaded)',
+        'Interrupted: 2 files not finished.',
+        '  unfinished /m/y.wav',
+        '  unfinished /m/z.wav',
+        'Run the same command again to resume: parts already sent are not sent again.',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('summarises and lists every file with its reason', () => {
     const failed: FileOutcome = { path: '/m/x.flac', outcome: 'failed', trackId: 't9', reason: 'truncated' };
     const sut = formatReport(buildReport('http://e', false, 2048, [...outcomes, failed]));

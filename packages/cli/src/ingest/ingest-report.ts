@@ -18,6 +18,9 @@ export interface IngestReport {
   failed: Extract<FileOutcome, { outcome: 'failed' }>[];
   ignored: Extract<FileOutcome, { outcome: 'ignored' }>[];
   planned: Extract<FileOutcome, { outcome: 'planned' }>[];
+  /** The run was stopped by Ctrl-C; `unfinished` files keep their sessions for the next run. */
+  interrupted: boolean;
+  unfinished: string[];
 }
 
 /**
@@ -31,6 +34,7 @@ export function buildReport(
   dryRun: boolean,
   uploadedBytes: number,
   outcomes: readonly FileOutcome[],
+  unfinished: readonly string[] = [],
 ): IngestReport {
   const sorted = [...outcomes].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const pick = <K extends FileOutcome['outcome']>(kind: K) =>
@@ -44,11 +48,14 @@ export function buildReport(
     failed: pick('failed'),
     ignored: pick('ignored'),
     planned: pick('planned'),
+    interrupted: unfinished.length > 0,
+    unfinished: [...unfinished].sort(),
   };
 }
 
-/** `1` when any file failed, else `0`. */
+/** `130` when the run was interrupted, `1` when any file failed, else `0`. */
 export function exitCodeOf(report: IngestReport): number {
+  if (report.interrupted) return 130;
   return report.failed.length > 0 ? 1 : 0;
 }
 
@@ -82,7 +89,7 @@ export function formatReport(report: IngestReport): string {
       `Ingested ${report.ingested.length}, skipped ${report.skipped.length} duplicate${report.skipped.length === 1 ? '' : 's'}, ` +
         `failed ${report.failed.length}, ignored ${report.ignored.length} not audio (${formatBytes(report.uploadedBytes)} uploaded)`,
     );
-    if (report.ingested.length === 0 && report.failed.length === 0)
+    if (report.ingested.length === 0 && report.failed.length === 0 && !report.interrupted)
       lines.push('Nothing to upload: everything is already there.');
     for (const item of report.ingested) {
       lines.push(`  ingested ${item.path} -> track ${item.trackId} (${item.status}${item.resumed ? ', resumed' : ''})`);
@@ -91,5 +98,12 @@ export function formatReport(report: IngestReport): string {
   for (const item of report.skipped) lines.push(`  skipped  ${item.path}: ${item.reason}`);
   for (const item of report.failed) lines.push(`  FAILED   ${item.path}: ${item.reason}`);
   for (const item of report.ignored) lines.push(`  ignored  ${item.path}: ${item.reason}`);
+  if (report.interrupted) {
+    lines.push(
+      `Interrupted: ${report.unfinished.length} file${report.unfinished.length === 1 ? '' : 's'} not finished.`,
+    );
+    for (const path of report.unfinished) lines.push(`  unfinished ${path}`);
+    lines.push('Run the same command again to resume: parts already sent are not sent again.');
+  }
   return `${lines.join('\n')}\n`;
 }

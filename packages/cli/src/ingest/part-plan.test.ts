@@ -41,4 +41,22 @@ describe('mapLimit', () => {
     expect(sut).toEqual([50, 10, 40, 20, 30]);
     expect(most).toBe(2);
   });
+
+  it('starts nothing new once the signal is aborted, and lets running items finish', async () => {
+    const controller = new AbortController();
+    const started: number[] = [];
+    const sut = await mapLimit(
+      [1, 2, 3, 4],
+      2,
+      async (n) => {
+        started.push(n);
+        if (n === 2) controller.abort();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return n;
+      },
+      controller.signal,
+    );
+    expect(started).toEqual([1, 2]);
+    expect(sut).toEqual([1, 2, undefined, undefined]);
+  });
 });

@@ -25,16 +25,22 @@ export function partRanges(size: number, partSize: number, partNumbers: readonly
 }
 
 /**
- * Runs `work` over `items` with at most `limit` at once, answering results in input order.
+ * Runs `work` over `items` with at most `limit` at once, answering results in input order. Once
+ * `signal` is aborted no new item starts (their results stay empty); items running finish.
  *
  * @example
  * await mapLimit([1, 2, 3], 2, async (n) => n * 2) // [2, 4, 6]
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+  signal?: AbortSignal,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !signal?.aborted) {
       const index = next++;
       results[index] = await work(items[index]!);
     }
