@@ -34,3 +34,9 @@ export {
   type DeadLetterSummary,
   type ListDeadLettersOptions,
 } from './dead-letters/dead-letter-operations.ts';
+export {
+  correlationJourney,
+  type CorrelationJourney,
+  type CorrelationJourneyOptions,
+  type JourneyStep,
+} from './ops/correlation-journey.ts';
