@@ -50,7 +50,9 @@ export interface Platform {
  * const platform = await startPlatform();
  * afterAll(() => platform.stop());
  */
-export async function startPlatform(options: { edgeEnv?: Record<string, string> } = {}): Promise<Platform> {
+export async function startPlatform(
+  options: { edgeEnv?: Record<string, string>; transcoderEnv?: Record<string, string> } = {},
+): Promise<Platform> {
   const namespace = isolatedNamespace('edge');
   const bus = await connectTestBus('edge', { namespace });
   const [s3, redis, identityDatabase, ingestDatabase, catalogDatabase] = await Promise.all([
@@ -89,7 +91,7 @@ export async function startPlatform(options: { edgeEnv?: Record<string, string> 
       }),
       start('ingest', { INGEST_DATABASE_URL: ingestDatabase.url }),
       start('catalog', { CATALOG_DATABASE_URL: catalogDatabase.url }),
-      start('transcoder', { TRANSCODER_CONCURRENCY: '1' }),
+      start('transcoder', { TRANSCODER_CONCURRENCY: '1', ...options.transcoderEnv }),
     ]);
     const edge = await start('edge', {
       EDGE_PORT: String(edgePort),
