@@ -9,6 +9,13 @@ export {
   type DeliveryContext,
   type EventHandler,
 } from './consume/event-consumer.ts';
+export {
+  consumeBatches,
+  type BatchContext,
+  type BatchDelivery,
+  type BatchHandler,
+  type ConsumeBatchesOptions,
+} from './consume/batch-consumer.ts';
 export { PermanentError, TransientError } from './consume/consume-errors.ts';
 export { exponentialBackoff, type BackoffFn } from './consume/backoff.ts';
 export { announceService, type AnnounceInfo, type ServiceAnnouncement } from './discovery/service-announcer.ts';
@@ -34,6 +41,21 @@ export {
   type DeadLetterSummary,
   type ListDeadLettersOptions,
 } from './dead-letters/dead-letter-operations.ts';
+export {
+  EventFilterError,
+  readEvents,
+  streamFilters,
+  type ReadEventsOptions,
+  type StreamedEvent,
+} from './ops/event-history.ts';
+export {
+  countDeadLetters,
+  platformStatus,
+  type ConsumerStatus,
+  type InstanceStatus,
+  type PlatformStatus,
+  type StreamStatus,
+} from './ops/platform-status.ts';
 export {
   correlationJourney,
   type CorrelationJourney,
