@@ -97,7 +97,7 @@ const listener = createEdgeListener({
   authenticator: auth,
   sessions,
   tokens,
-  objects: mediaObjects({ store, maxBytes: env.EDGE_SEGMENT_CACHE_BYTES }),
+  objects: mediaObjects({ store, maxBytes: env.EDGE_SEGMENT_CACHE_BYTES, metrics: service.metrics }),
   upstreamTimeoutMs: env.EDGE_UPSTREAM_TIMEOUT_MS,
   rpcTimeoutMs: env.EDGE_RPC_TIMEOUT_MS,
   corsOrigins: env.EDGE_CORS_ORIGINS,

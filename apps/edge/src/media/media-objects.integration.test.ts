@@ -1,4 +1,5 @@
 import { ObjectStore } from '@tonearm/storage';
+import { Registry } from 'prom-client';
 import { testS3, type TestS3 } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaObjects } from './media-objects.ts';
@@ -52,5 +53,19 @@ describe('mediaObjects', () => {
     await sut.get('hls/t/seg-0.m4s');
 
     expect(sut.cachedBytes()).toBe(0);
+  });
+
+  it('counts hits and misses in edge_segment_cache_requests_total', async () => {
+    const registry = new Registry();
+    const sut = mediaObjects({ store, maxBytes: 1024 * 1024, metrics: registry });
+
+    await sut.get('hls/t/seg-2.m4s');
+    await sut.get('hls/t/seg-2.m4s');
+    await sut.get('hls/t/seg-2.m4s');
+    await sut.get('hls/t/none.m4s');
+
+    const counted = await registry.getSingleMetric('edge_segment_cache_requests_total')!.get();
+    const byResult = Object.fromEntries(counted.values.map((v) => [v.labels.result, v.value]));
+    expect(byResult).toEqual({ hit: 2, miss: 2 });
   });
 });
