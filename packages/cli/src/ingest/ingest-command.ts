@@ -6,7 +6,7 @@ import { ApiError, type ApiClient } from '../api/api-client.ts';
 import { detectMime, isSupportedAudio, readLocalTags, sha256File, walkFiles } from './file-scan.ts';
 import { buildReport, type FileOutcome, type IngestReport } from './ingest-report.ts';
 import { isInterruption } from './interrupt.ts';
-import { mapLimit, partRanges } from './part-plan.ts';
+import { createLimiter, mapLimit, partRanges } from './part-plan.ts';
 import { createProgress, type Progress } from './progress-display.ts';
 import { createThrottle, type Throttle } from './rate-limit.ts';
 import { UploadStateFile, type FileIdentity } from './upload-state.ts';
@@ -38,6 +38,9 @@ interface UploadContext {
 
 type CreateUploadResponse = z.infer<typeof createUploadResponseSchema>;
 type UploadState = z.infer<typeof uploadStateSchema>;
+
+/** Tracks followed at once with `--wait`, each polled every `pollIntervalMs`. */
+const FOLLOWERS = 8;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -264,39 +267,47 @@ export async function ingestCommand(options: IngestOptions): Promise<IngestRepor
   );
   const context: UploadContext = { options, progress, throttle: createThrottle(options.limitRate) };
   const finished = new Set<string>();
+  const record = (outcome: FileOutcome) => {
+    finished.add(outcome.path);
+    outcomes.push(outcome);
+    progress.end(outcome);
+  };
+  // Following a track holds no upload slot: uploads go on while earlier tracks are transcoded.
+  const follow = createLimiter(FOLLOWERS);
+  const following: Promise<void>[] = [];
   await mapLimit(
     unique,
     options.concurrency,
     async (file) => {
       progress.begin(file.path, file.size);
-      let outcome: FileOutcome;
+      let uploaded: Awaited<ReturnType<typeof uploadFile>>;
       try {
-        const uploaded = await uploadFile(file, file.mime, state, context);
-        outcome = uploaded.outcome;
-        if (outcome.outcome === 'ingested' && uploaded.uploadId && options.wait) {
-          progress.processing(file.path);
-          const track = await followTrack(
-            api,
-            outcome.trackId,
-            uploaded.uploadId,
-            options.pollIntervalMs ?? 500,
-            signal,
-          );
-          if (track.status === 'ready') outcome = { ...outcome, status: 'ready' };
-          else if (track.status === 'failed') {
-            outcome = { path: file.path, outcome: 'failed', trackId: outcome.trackId, reason: track.error ?? 'failed' };
-          }
-        }
+        uploaded = await uploadFile(file, file.mime, state, context);
       } catch (error) {
-        if (isInterruption(error, signal)) return;
-        outcome = { path: file.path, outcome: 'failed', trackId: undefined, reason: reasonOf(error) };
+        if (!isInterruption(error, signal)) {
+          record({ path: file.path, outcome: 'failed', trackId: undefined, reason: reasonOf(error) });
+        }
+        return;
       }
-      finished.add(file.path);
-      outcomes.push(outcome);
-      progress.end(outcome);
+      const { outcome, uploadId } = uploaded;
+      if (outcome.outcome !== 'ingested' || !uploadId || !options.wait) return record(outcome);
+      progress.processing(file.path);
+      following.push(
+        follow(() => followTrack(api, outcome.trackId, uploadId, options.pollIntervalMs ?? 500, signal)).then(
+          (track) => {
+            if (track.status === 'ready') record({ ...outcome, status: 'ready' });
+            else if (track.status === 'failed') {
+              record({ path: file.path, outcome: 'failed', trackId: outcome.trackId, reason: track.error ?? 'failed' });
+            } else record(outcome);
+          },
+          (error: unknown) =>
+            record({ path: file.path, outcome: 'failed', trackId: outcome.trackId, reason: reasonOf(error) }),
+        ),
+      );
     },
     signal,
   );
+  await Promise.all(following);
   progress.finish();
   const unfinished = unique.filter((file) => !finished.has(file.path)).map((file) => file.path);
   return buildReport(api.server, false, progress.uploadedBytes(), outcomes, unfinished);

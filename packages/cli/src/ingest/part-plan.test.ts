@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapLimit, partRanges } from './part-plan.ts';
+import { createLimiter, mapLimit, partRanges } from './part-plan.ts';
 
 describe('partRanges', () => {
   it('cuts the requested parts at the part size with a shorter last part', () => {
@@ -58,5 +58,34 @@ describe('mapLimit', () => {
     );
     expect(started).toEqual([1, 2]);
     expect(sut).toEqual([1, 2, undefined, undefined]);
+  });
+});
+
+describe('createLimiter', () => {
+  it('runs at most the limit at once, in the order asked, and passes results and errors through', async () => {
+    const sut = createLimiter(2);
+    let running = 0;
+    let most = 0;
+    const order: number[] = [];
+    const task = (n: number) =>
+      sut(async () => {
+        running++;
+        most = Math.max(most, running);
+        order.push(n);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running--;
+        if (n === 3) throw new Error('three');
+        return n;
+      });
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map(task));
+    expect(most).toBe(2);
+    expect(order).toEqual([1, 2, 3, 4, 5]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      1,
+      2,
+      'three',
+      4,
+      5,
+    ]);
   });
 });

@@ -48,3 +48,25 @@ export async function mapLimit<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/**
+ * A gate letting at most `limit` tasks run at once; the others wait in order.
+ *
+ * @example
+ * const limit = createLimiter(2);
+ * await Promise.all(urls.map((url) => limit(() => fetch(url))));
+ */
+export function createLimiter(limit: number): <R>(work: () => Promise<R>) => Promise<R> {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  return async (work) => {
+    if (running >= limit) await new Promise<void>((resolve) => queue.push(resolve));
+    running++;
+    try {
+      return await work();
+    } finally {
+      running--;
+      queue.shift()?.();
+    }
+  };
+}
