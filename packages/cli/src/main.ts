@@ -4,6 +4,8 @@ import { configDirectory } from './config/config-store.ts';
 import { runIngest } from './ingest/run-ingest.ts';
 import { loginCommand } from './login/login-command.ts';
 import { dlqCommand } from './ops/dlq-command.ts';
+import { eventsTailCommand } from './ops/events-command.ts';
+import { statusCommand } from './ops/status-command.ts';
 
 async function main(): Promise<number> {
   const command = parseCommand(process.argv.slice(2), process.env);
@@ -18,6 +20,20 @@ async function main(): Promise<number> {
   }
   if (command.name === 'dlq') {
     process.stdout.write(await dlqCommand(command));
+    return 0;
+  }
+  if (command.name === 'status') {
+    process.stdout.write(await statusCommand(command));
+    return 0;
+  }
+  if (command.name === 'events') {
+    const stop = new AbortController();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+    const out = {
+      write: (line: string) => process.stdout.write(line),
+      status: (line: string) => process.stderr.write(line),
+    };
+    await eventsTailCommand(command, out, stop.signal);
     return 0;
   }
   return runIngest(command, configDir);

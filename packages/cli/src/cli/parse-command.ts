@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { parseByteRate } from '../ingest/rate-limit.ts';
+import type { BusConnectionArgs } from '../ops/bus-args.ts';
 import { parseDlqArgs, type DlqArgs } from '../ops/dlq-args.ts';
+import type { EventsTailArgs } from '../ops/events-command.ts';
+import { parseEventsArgs, parseStatusArgs } from '../ops/ops-args.ts';
 
 /** The edge a command talks to when neither `--server` nor `TONEARM_SERVER` says otherwise. */
 export const DEFAULT_SERVER = 'http://localhost:8080';
@@ -26,7 +29,9 @@ export type Command =
       json: boolean;
       limitRate: number | undefined;
     }
-  | ({ name: 'dlq'; global: GlobalOptions } & DlqArgs);
+  | ({ name: 'dlq'; global: GlobalOptions } & DlqArgs)
+  | ({ name: 'events'; global: GlobalOptions } & EventsTailArgs)
+  | ({ name: 'status'; global: GlobalOptions; json: boolean } & BusConnectionArgs);
 
 /** A command line that cannot be run; the message is for the user. */
 export class UsageError extends Error {
@@ -52,6 +57,14 @@ Commands:
     --consumer NAME            list only this consumer's (list)
     --limit N                  list at most N, newest first (default 100)
     --json                     print JSON
+  events tail                  events as they are stored, one line each, until Ctrl-C (operators)
+    --subject PATTERN          only these, e.g. ingest.> or *.upload.> (default: all)
+    --since 10m|2h|ISO-TIME    start with the events stored since then
+    --json                     one JSON object per line
+  status                       instances with version and health, consumers with pending,
+                               in-flight and redelivered counts, dead letters (operators)
+    --json                     print JSON
+  (dlq, events and status take --nats URL and --namespace NS)
 
 Environment: TONEARM_SERVER, TONEARM_TOKEN, XDG_CONFIG_HOME, NATS_URL, BUS_NAMESPACE`;
 
@@ -113,6 +126,8 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
         namespace: { type: 'string' },
         consumer: { type: 'string' },
         limit: { type: 'string' },
+        subject: { type: 'string' },
+        since: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -147,5 +162,9 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
   if (name === 'dlq') {
     return { name: 'dlq', global, ...parseDlqArgs(rest, values, env, (message) => new UsageError(message)) };
   }
+  const usageError = (message: string) => new UsageError(message);
+  if (name === 'events')
+    return { name: 'events', global, ...parseEventsArgs(rest, values, env, usageError, new Date()) };
+  if (name === 'status') return { name: 'status', global, ...parseStatusArgs(rest, values, env, usageError) };
   throw new UsageError(`unknown command "${name}"`);
 }

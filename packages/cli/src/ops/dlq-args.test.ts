@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand, UsageError } from '../cli/parse-command.ts';
-import { DEFAULT_NATS_URL, parseDlqArgs } from './dlq-args.ts';
+import { DEFAULT_NATS_URL } from './bus-args.ts';
+import { parseDlqArgs } from './dlq-args.ts';
 
 const fail = (message: string) => new UsageError(message);
 

@@ -1,7 +1,4 @@
-import { busTopology, DEFAULT_NAMESPACE } from '@tonearm/contracts';
-
-/** The NATS server the operator commands reach when neither `--nats` nor `NATS_URL` says otherwise. */
-export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+import { busConnectionArgs, type BusConnectionArgs } from './bus-args.ts';
 
 /** What `tonearm dlq` can do to dead letters. */
 export const DLQ_ACTIONS = ['list', 'show', 'retry', 'drop'] as const;
@@ -10,12 +7,10 @@ export const DLQ_ACTIONS = ['list', 'show', 'retry', 'drop'] as const;
 export type DlqAction = (typeof DLQ_ACTIONS)[number];
 
 /** A parsed `tonearm dlq` command line. */
-export interface DlqArgs {
+export interface DlqArgs extends BusConnectionArgs {
   action: DlqAction;
   /** The dead letter's sequence in the ops stream; set for every action but `list`. */
   seq: number | undefined;
-  nats: string;
-  namespace: string;
   json: boolean;
   limit: number;
   consumer: string | undefined;
@@ -28,28 +23,6 @@ export interface DlqFlags {
   limit?: string | undefined;
   consumer?: string | undefined;
   json?: boolean | undefined;
-}
-
-function natsUrl(value: string, fail: (message: string) => Error): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw fail(`--nats must be a nats:// or tls:// URL, not "${value}"`);
-  }
-  if (url.protocol !== 'nats:' && url.protocol !== 'tls:') {
-    throw fail(`--nats must be a nats:// or tls:// URL, not "${value}"`);
-  }
-  return value;
-}
-
-function busNamespace(value: string, fail: (message: string) => Error): string {
-  try {
-    busTopology(value);
-  } catch (error) {
-    throw fail(`--namespace: ${(error as Error).message}`);
-  }
-  return value;
 }
 
 function sequence(value: string, fail: (message: string) => Error): number {
@@ -94,8 +67,7 @@ export function parseDlqArgs(
   return {
     action: action as DlqAction,
     seq: rest[0] === undefined ? undefined : sequence(rest[0], fail),
-    nats: natsUrl(flags.nats ?? (env.NATS_URL || DEFAULT_NATS_URL), fail),
-    namespace: busNamespace(flags.namespace ?? (env.BUS_NAMESPACE || DEFAULT_NAMESPACE), fail),
+    ...busConnectionArgs(flags, env, fail),
     json: flags.json ?? false,
     limit: limitOf(flags.limit, fail),
     consumer: flags.consumer,

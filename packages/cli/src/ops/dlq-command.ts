@@ -1,7 +1,7 @@
-import { connectBus, dropDeadLetter, getDeadLetter, listDeadLetters, retryDeadLetter, type Bus } from '@tonearm/bus';
-import { pino } from 'pino';
+import { dropDeadLetter, getDeadLetter, listDeadLetters, retryDeadLetter, type Bus } from '@tonearm/bus';
 import type { DlqArgs } from './dlq-args.ts';
 import { formatDeadLetterDetail, formatDeadLetterList } from './dlq-format.ts';
+import { withOperatorBus } from './operator-bus.ts';
 
 async function run(bus: Bus, args: DlqArgs): Promise<string> {
   const seq = args.seq!;
@@ -35,16 +35,6 @@ async function run(bus: Bus, args: DlqArgs): Promise<string> {
  *
  * @throws DeadLetterNotFoundError from the bus when the sequence holds no dead letter
  */
-export async function dlqCommand(args: DlqArgs): Promise<string> {
-  const bus = await connectBus({
-    url: args.nats,
-    namespace: args.namespace,
-    name: 'tonearm-cli:dlq',
-    logger: pino({ level: process.env.TONEARM_LOG_LEVEL ?? 'warn' }, pino.destination(2)),
-  });
-  try {
-    return await run(bus, args);
-  } finally {
-    await bus.close();
-  }
+export function dlqCommand(args: DlqArgs): Promise<string> {
+  return withOperatorBus(args, 'dlq', (bus) => run(bus, args));
 }
