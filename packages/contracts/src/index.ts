@@ -21,4 +21,5 @@ export * from './auth/api-token-scopes.ts';
 export * from './auth/resolve-api-token.rpc.ts';
 export * from './api/uploads.api.ts';
 export * from './api/playback.api.ts';
+export * from './api/upload-events.api.ts';
 export * from './api/ops.api.ts';

@@ -120,3 +120,12 @@ export const abortUploadRpc = defineRpc({
   input: z.object({ uploadId: uploadIdSchema }),
   output: z.object({ uploadId: uploadIdSchema, status: z.literal('aborted') }),
 });
+
+/** The answer of `POST /api/uploads`. */
+export type CreateUploadResponse = z.infer<typeof createUploadResponseSchema>;
+
+/** The answer of `GET /api/uploads/:uploadId`. */
+export type UploadState = z.infer<typeof uploadStateSchema>;
+
+/** The answer of `POST /api/uploads/:uploadId/complete`. */
+export type CompleteUploadResponse = z.infer<typeof completeUploadResponseSchema>;
