@@ -1,14 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
-import { millis } from '@nats-io/nats-core';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { isEventType, type ConsumerKey } from '@tonearm/contracts';
 import { runWithContext } from '@tonearm/runtime';
 import type { Logger } from 'pino';
 import { metricsOf, type Bus } from '../connection/bus-connection.ts';
 import { EVENT_HEADERS, type KnownEvent } from '../publish/event-publisher.ts';
 import { exponentialBackoff, type BackoffFn } from './backoff.ts';
-import { PermanentError } from './consume-errors.ts';
-import { deadLetterData, deadLetterId, type DeadLetterReason } from './dead-letter.ts';
+import {
+  attachConsumer,
+  DeliverySettlement,
+  setupBackoff,
+  type Attached,
+  type Outcome,
+} from './delivery-settlement.ts';
 import { decodeEvent } from './event-decoder.ts';
 
 /** How a consumer runs. */
@@ -50,17 +54,7 @@ export interface ConsumerHandle {
 }
 
 /** How long one pull request waits on the server for a message. */
-const PULL_EXPIRES_MS = 30_000;
-const DEAD_LETTER_ATTEMPTS = 3;
-const setupBackoff = exponentialBackoff({ initialMs: 250, maxMs: 5000 });
-
-interface Attached {
-  consumer: Consumer;
-  ackWaitMs: number;
-  maxDeliver: number;
-}
-
-type Outcome = 'acked' | 'retried' | 'dead-lettered' | 'malformed';
+export const PULL_EXPIRES_MS = 30_000;
 
 /**
  * Runs a handler on every message of a durable pull consumer of the topology: explicit acks,
@@ -85,33 +79,16 @@ export function consume<K extends ConsumerKey>(
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   }
-  const backoffMs = options.backoffMs ?? exponentialBackoff();
   const logger = bus.logger.child({ consumer: spec.durable, stream: spec.streamName });
+  const settlement = new DeliverySettlement(bus, spec, logger, options.backoffMs ?? exponentialBackoff());
   const metrics = metricsOf(bus);
+  metrics?.watchLag(bus, spec);
   const stopping = new AbortController();
   const batches = new Set<ConsumerMessages>();
   let inFlight = 0;
 
   const pause = (ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => undefined);
   const finished = () => stopping.signal.aborted || bus.nc.isClosed();
-
-  async function attach(): Promise<Attached | undefined> {
-    for (let attempt = 1; !finished(); attempt++) {
-      try {
-        const pull = await bus.js.consumers.get(spec.streamName, spec.durable);
-        const { config } = await pull.info(true);
-        return {
-          consumer: pull,
-          ackWaitMs: millis(config.ack_wait ?? 30_000_000_000),
-          maxDeliver: config.max_deliver && config.max_deliver > 0 ? config.max_deliver : Infinity,
-        };
-      } catch (err) {
-        logger.error({ err, attempt }, 'consumer not available, retrying');
-        await pause(setupBackoff(attempt));
-      }
-    }
-    return undefined;
-  }
 
   async function work(attached: Attached): Promise<void> {
     let failures = 0;
@@ -140,123 +117,49 @@ export function consume<K extends ConsumerKey>(
 
   async function deliver(msg: JsMsg, attached: Attached): Promise<void> {
     inFlight++;
-    const deliveryCount = msg.info.deliveryCount;
     let type = 'unknown';
     let outcome: Outcome = 'retried';
     try {
       const decoded = decodeEvent(msg.data);
       if (decoded.ok) {
         type = decoded.event.type;
-        outcome = await handle(msg, decoded.event, attached, deliveryCount);
+        outcome = await handle(msg, decoded.event, attached);
       } else {
         if (decoded.type && isEventType(decoded.type)) type = decoded.type;
-        logger.error({ streamSequence: msg.seq, subject: msg.subject, reason: decoded.error }, 'malformed message');
-        const done = await deadLetter(msg, deliveryCount, 'malformed', decoded.error, decoded.eventId, undefined);
-        outcome = done ? 'malformed' : 'retried';
+        outcome = await settlement.malformed(msg, decoded);
       }
     } catch (err) {
       logger.error({ err, streamSequence: msg.seq }, 'delivery handling failed, retrying');
-      msg.nak(backoffMs(deliveryCount));
+      settlement.retry(msg);
     } finally {
       inFlight--;
       metrics?.consumed.inc({ consumer: spec.durable, type, outcome });
     }
   }
 
-  async function handle(msg: JsMsg, event: KnownEvent, attached: Attached, deliveryCount: number): Promise<Outcome> {
+  async function handle(msg: JsMsg, event: KnownEvent, attached: Attached): Promise<Outcome> {
     const eventLogger = logger.child({ eventId: event.id, eventType: event.type });
-    const context: DeliveryContext = {
-      subject: msg.subject,
-      deliveryCount,
-      maxDeliver: attached.maxDeliver,
-      streamSequence: msg.seq,
-      working: () => msg.working(),
-      logger: eventLogger,
-    };
+    const context = deliveryContext(msg, attached, eventLogger);
     const heartbeat = setInterval(() => msg.working(), options.heartbeatMs ?? Math.max(10, attached.ackWaitMs / 3));
     const endTimer = metrics?.handlerDuration.startTimer({ consumer: spec.durable, type: event.type });
-    const traceparent = msg.headers?.get(EVENT_HEADERS.traceparent) || undefined;
     let failure: { error: unknown } | undefined;
     try {
-      await runWithContext({ correlationId: event.correlationId, causationId: event.id, traceparent }, () =>
-        handler(event, context),
-      );
+      await runInEventContext(msg, event, () => handler(event, context));
     } catch (error) {
       failure = { error };
     } finally {
       clearInterval(heartbeat);
       endTimer?.();
     }
-    if (!failure) {
-      await msg.ackAck().catch((err: unknown) => {
-        eventLogger.warn({ err }, 'ack not confirmed; the event may be delivered again');
-      });
-      return 'acked';
-    }
-    const { error } = failure;
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof PermanentError) {
-      eventLogger.error({ err: error, deliveryCount }, 'handler failed for good, dead-lettering');
-      return (await deadLetter(msg, deliveryCount, 'permanent-failure', message, event.id, event))
-        ? 'dead-lettered'
-        : 'retried';
-    }
-    if (deliveryCount >= attached.maxDeliver) {
-      eventLogger.error({ err: error, deliveryCount }, 'handler failed on the last allowed delivery, dead-lettering');
-      return (await deadLetter(msg, deliveryCount, 'max-deliveries', message, event.id, event))
-        ? 'dead-lettered'
-        : 'retried';
-    }
-    const delayMs = backoffMs(deliveryCount);
-    msg.nak(delayMs);
-    eventLogger.warn({ err: error, deliveryCount, delayMs }, 'handler failed, retrying later');
-    return 'retried';
-  }
-
-  async function deadLetter(
-    msg: JsMsg,
-    deliveryCount: number,
-    reason: DeadLetterReason,
-    error: string,
-    originalEventId: string | null,
-    event: KnownEvent | undefined,
-  ): Promise<boolean> {
-    const data = deadLetterData({
-      stream: spec.streamName,
-      consumer: spec.durable,
-      subject: msg.subject,
-      streamSequence: msg.seq,
-      deliveries: deliveryCount,
-      reason,
-      error,
-      originalEventId,
-      headers: msg.headers,
-      payload: msg.data,
+    if (failure) return settlement.failed(msg, event, failure.error, attached.maxDeliver, eventLogger);
+    await msg.ackAck().catch((err: unknown) => {
+      eventLogger.warn({ err }, 'ack not confirmed; the event may be delivered again');
     });
-    const id = deadLetterId(spec.streamName, spec.durable, msg.seq);
-    for (let attempt = 1; attempt <= DEAD_LETTER_ATTEMPTS; attempt++) {
-      try {
-        await bus.publish('ops.message.dead-lettered.v1', {
-          id,
-          data,
-          correlationId: event?.correlationId ?? (isUsableId(originalEventId) ? originalEventId : id),
-          ...(event ? { causationId: event.id } : {}),
-        });
-        msg.term();
-        return true;
-      } catch (err) {
-        logger.error({ err, attempt, streamSequence: msg.seq, reason }, 'dead letter not published');
-        if (attempt < DEAD_LETTER_ATTEMPTS) await sleep(250 * attempt);
-      }
-    }
-    // Keep the message rather than drop it: it is delivered again, unless this was its last delivery,
-    // in which case it stays in the stream and the server's max-deliveries advisory names it.
-    msg.nak(backoffMs(deliveryCount));
-    return false;
+    return 'acked';
   }
 
   const running = (async () => {
-    const attached = await attach();
+    const attached = await attachConsumer(bus, spec, logger, finished, pause);
     if (!attached) return;
     logger.info({ concurrency, ackWaitMs: attached.ackWaitMs, maxDeliver: attached.maxDeliver }, 'consuming');
     await Promise.all(Array.from({ length: concurrency }, () => work(attached)));
@@ -279,6 +182,20 @@ export function consume<K extends ConsumerKey>(
   };
 }
 
-function isUsableId(id: string | null): id is string {
-  return typeof id === 'string' && id.length > 0 && id.length <= 200;
+/** What a handler is told about one delivery. */
+export function deliveryContext(msg: JsMsg, attached: Attached, logger: Logger): DeliveryContext {
+  return {
+    subject: msg.subject,
+    deliveryCount: msg.info.deliveryCount,
+    maxDeliver: attached.maxDeliver,
+    streamSequence: msg.seq,
+    working: () => msg.working(),
+    logger,
+  };
+}
+
+/** Runs work with the event's correlation id, its id as causation and the delivery's trace parent. */
+export function runInEventContext<T>(msg: JsMsg, event: KnownEvent, work: () => Promise<T>): Promise<T> {
+  const traceparent = msg.headers?.get(EVENT_HEADERS.traceparent) || undefined;
+  return runWithContext({ correlationId: event.correlationId, causationId: event.id, traceparent }, work);
 }
