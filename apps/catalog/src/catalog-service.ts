@@ -50,7 +50,7 @@ export async function startCatalog(
     const reads = new CatalogReadRepository(database.db);
     const deletion = new TrackDeletion({ reads, projector, publish: service.bus.publish });
     serveCatalogRpc(service.serve, new CatalogQueries(reads), deletion);
-    const consumers = startProjectionConsumers(service.bus, projector, env.CATALOG_PROJECTOR_CONCURRENCY);
+    const consumers = startProjectionConsumers(service.bus, projector, env.CATALOG_PROJECTOR_BATCH);
     service.onShutdown(() => consumers.stop());
     service.logger.info('catalog ready');
     return service;

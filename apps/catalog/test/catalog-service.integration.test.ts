@@ -32,7 +32,7 @@ describe('catalog service', () => {
   it.each([
     ['a URL that is not Postgres', { CATALOG_DATABASE_URL: 'mysql://127.0.0.1/catalog' }, 'CATALOG_DATABASE_URL'],
     ['a pool size of zero', { CATALOG_DATABASE_POOL_SIZE: '0' }, 'CATALOG_DATABASE_POOL_SIZE'],
-    ['a concurrency that is not a number', { CATALOG_PROJECTOR_CONCURRENCY: 'many' }, 'CATALOG_PROJECTOR_CONCURRENCY'],
+    ['a batch size that is not a number', { CATALOG_PROJECTOR_BATCH: 'many' }, 'CATALOG_PROJECTOR_BATCH'],
   ])('refuses to start with %s, naming the variable', async (_, bad, variable) => {
     const starting = startCatalog({
       ownsProcess: false,

@@ -9,7 +9,7 @@ import {
   SHADOW_SCHEMA,
 } from '../repositories/catalog-database.ts';
 import { SWAP_LOCK } from '../repositories/projection-repository.ts';
-import { BatchProjector } from './batch-projector.ts';
+import { CatalogProjector } from './catalog-projector.ts';
 import { CATALOG_CONSUMERS } from './projection-metrics.ts';
 
 /** Where a rebuild is; tests and operators can watch (and act) at each step. */
@@ -39,7 +39,7 @@ export interface RebuildOptions {
  *
  * 1. migrates an empty shadow schema and replays every catalog stream into it from its first
  *    message up to the last one stored when the pass began (ordered consumers, all streams read
- *    at once, one set-based transaction per batch: see {@link BatchProjector});
+ *    at once, one set-based transaction per batch: see {@link CatalogProjector});
  * 2. takes the swap lock exclusively: it waits for live projections in flight to commit and holds
  *    new ones back (each live projection transaction starts by taking it shared);
  * 3. catches up: replays what was stored since the first pass, up to the stream's end now;
@@ -67,7 +67,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   await migrateCatalogSchema(databaseUrl, SHADOW_SCHEMA);
   lap('prepare');
   const shadow = openCatalogDatabase(databaseUrl, { schemaName: SHADOW_SCHEMA, poolSize: 2 });
-  const projector = new BatchProjector(shadow.db);
+  const projector = new CatalogProjector(shadow.db, { target: 'shadow' });
   const streams = [...new Set(CATALOG_CONSUMERS.map((key) => bus.topology.consumer(key).streamName))];
   const positions = new Map(streams.map((name) => [name, 0]));
   const counts: Record<string, number> = Object.fromEntries(streams.map((name) => [name, 0]));

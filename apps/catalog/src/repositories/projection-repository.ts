@@ -1,4 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
+import { getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { CatalogDb } from './catalog-database.ts';
 import {
   albums,
@@ -63,16 +64,16 @@ export type TranscodeFields = Pick<
 /** One rung of a stored ladder. */
 export type RenditionRow = Omit<typeof renditions.$inferInsert, 'trackId'>;
 
-/** Lock ids: projections share the swap lock, a rebuild's swap takes it alone. */
+/** Lock ids: live projections share the swap lock, a rebuild's swap takes it alone. */
 export const SWAP_LOCK = 7_210_002;
 
-/** First key of the per-track advisory locks (two-key locks never meet the one-key swap lock). */
-const TRACK_LOCK_CLASS = 7210;
+/** Taken by every live projection transaction: one writer at a time, so set-based refreshes never race. */
+export const WRITER_LOCK = 7_210_003;
 
 /**
- * Every write of the projection, each a statement or two in the caller's transaction. Names of
- * artists and albums are the credit of their earliest track (by event rank), recomputed when a
- * track leaves them, so the tables depend on the set of events and not on their order.
+ * The writes of the projection, set-based: each statement handles every row of a batch. Artists
+ * and albums are recomputed from the tracks that credit them (named after their earliest credit
+ * by event rank), so the tables depend on the set of events and not on their order or batching.
  */
 export class ProjectionRepository {
   readonly tx: CatalogTx;
@@ -81,38 +82,35 @@ export class ProjectionRepository {
     this.tx = tx;
   }
 
-  /** Waits while a rebuild swaps schemas; later statements then resolve to the new tables. */
-  async enterProjection(): Promise<void> {
+  /**
+   * Live projections take turns: waits while a rebuild swaps schemas (later statements then
+   * resolve to the new tables), then for the other writers.
+   */
+  async enterLiveProjection(): Promise<void> {
     await this.tx.execute(sql`SELECT pg_advisory_xact_lock_shared(${SWAP_LOCK})`);
+    await this.tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITER_LOCK})`);
   }
 
-  /** Serialises the events of one track across projectors until this transaction ends. */
-  async lockAggregate(trackId: string): Promise<void> {
-    await this.tx.execute(sql`SELECT pg_advisory_xact_lock(${TRACK_LOCK_CLASS}, hashtext(${trackId}))`);
+  /** A rebuild's shadow needs no durable commits: the swap's own commit flushes everything before it. */
+  async relaxDurability(): Promise<void> {
+    await this.tx.execute(sql`SET LOCAL synchronous_commit = off`);
   }
 
-  /** Records an event as applied; false when it was applied before. */
-  async markProcessed(event: { id: string; type: string; occurredAt: string }): Promise<boolean> {
-    const inserted = await this.tx
-      .insert(processedEvents)
-      .values({ eventId: event.id, type: event.type, occurredAt: event.occurredAt })
-      .onConflictDoNothing()
-      .returning({ id: processedEvents.eventId });
-    return inserted.length > 0;
+  /** Records events as applied; answers the ids that were not applied before. */
+  async markProcessed(rows: (typeof processedEvents.$inferInsert)[]): Promise<Set<string>> {
+    const inserted = await this.insertChunks(
+      processedEvents,
+      rows,
+      sql`ON CONFLICT DO NOTHING RETURNING ${sql.identifier(processedEvents.eventId.name)} AS id`,
+    );
+    return new Set(inserted.map((row) => row.id as string));
   }
 
-  async isDeleted(trackId: string): Promise<boolean> {
-    const rows = await this.tx
-      .select({ id: deletedTracks.trackId })
-      .from(deletedTracks)
-      .where(eq(deletedTracks.trackId, trackId));
-    return rows.length > 0;
-  }
-
-  async upsertUser(user: { id: string; displayName: string; roles: string[]; rank: string }): Promise<void> {
+  async upsertUsers(rows: (typeof users.$inferInsert)[]): Promise<void> {
+    if (rows.length === 0) return;
     await this.tx
       .insert(users)
-      .values(user)
+      .values(rows)
       .onConflictDoUpdate({
         target: users.id,
         set: {
@@ -123,125 +121,130 @@ export class ProjectionRepository {
       });
   }
 
-  /** Adds a credit to an artist, creating it; the earliest credit (then the first by name) names it. Locks the row. */
-  async upsertArtist(artist: { id: string; name: string; nameKey: string; rank: string }): Promise<void> {
-    await this.tx
-      .insert(artists)
-      .values(artist)
-      .onConflictDoUpdate({
-        target: artists.nameKey,
-        set: {
-          name: sql`CASE WHEN (excluded.rank, excluded.name) < (${artists.rank}, ${artists.name}) THEN excluded.name ELSE ${artists.name} END`,
-          rank: sql`LEAST(excluded.rank, ${artists.rank})`,
-        },
-      });
+  async tombstonedAmong(trackIds: string[]): Promise<Set<string>> {
+    if (trackIds.length === 0) return new Set();
+    const rows = await this.tx
+      .select({ id: deletedTracks.trackId })
+      .from(deletedTracks)
+      .where(inArray(deletedTracks.trackId, trackIds));
+    return new Set(rows.map((r) => r.id));
   }
 
-  /** Adds a track's credit to an album, creating it; the earliest track names it. Locks the row. */
-  async upsertAlbum(album: {
-    id: string;
-    title: string;
-    titleKey: string;
-    artistId: string;
-    year: number | null;
-    coverKey: string | null;
-    rank: string;
-  }): Promise<void> {
-    const earlier = sql`excluded.rank < ${albums.rank}`;
-    await this.tx
-      .insert(albums)
-      .values(album)
-      .onConflictDoUpdate({
-        target: [albums.artistId, albums.titleKey],
-        set: {
-          title: sql`CASE WHEN ${earlier} THEN excluded.title ELSE ${albums.title} END`,
-          year: sql`CASE WHEN ${earlier} THEN excluded.year ELSE ${albums.year} END`,
-          coverKey: sql`CASE WHEN ${earlier} THEN excluded.cover_key ELSE ${albums.coverKey} END`,
-          rank: sql`LEAST(excluded.rank, ${albums.rank})`,
-        },
-      });
+  async tracksAmong(trackIds: string[]): Promise<Map<string, TrackRow>> {
+    if (trackIds.length === 0) return new Map();
+    const rows = await this.tx.select().from(tracks).where(inArray(tracks.id, trackIds));
+    return new Map(rows.map((row) => [row.id, row]));
   }
 
-  /** The track row, locked for this transaction, created empty (`pending`) when it is not there yet. */
-  async lockTrack(trackId: string): Promise<TrackRow> {
-    await this.tx.insert(tracks).values({ id: trackId, status: 'pending' }).onConflictDoNothing();
-    const [row] = await this.tx.select().from(tracks).where(eq(tracks.id, trackId)).for('update');
-    return row!;
+  async insertTombstones(rows: (typeof deletedTracks.$inferInsert)[]): Promise<void> {
+    await this.insertChunks(deletedTracks, rows, sql`ON CONFLICT DO NOTHING`);
   }
 
-  async updateTrack(trackId: string, fields: Partial<TrackRow>): Promise<void> {
-    await this.tx.update(tracks).set(fields).where(eq(tracks.id, trackId));
+  /** Removes tracks with their renditions, plays and history. */
+  async removeTracks(trackIds: string[]): Promise<void> {
+    if (trackIds.length === 0) return;
+    await this.tx.delete(renditions).where(inArray(renditions.trackId, trackIds));
+    await this.tx.delete(tracks).where(inArray(tracks.id, trackIds));
+    await this.tx.delete(playCounts).where(inArray(playCounts.trackId, trackIds));
+    await this.tx.delete(listeningHistory).where(inArray(listeningHistory.trackId, trackIds));
   }
 
-  async replaceRenditions(trackId: string, ladder: RenditionRow[]): Promise<void> {
-    await this.tx.delete(renditions).where(eq(renditions.trackId, trackId));
-    if (ladder.length > 0) await this.tx.insert(renditions).values(ladder.map((r) => ({ ...r, trackId })));
+  /** Writes whole track rows, replacing those that exist. */
+  async upsertTracks(rows: TrackRow[]): Promise<void> {
+    const set = Object.values(getTableColumns(tracks))
+      .filter((column) => column.name !== 'id')
+      .map((column) => sql`${sql.identifier(column.name)} = excluded.${sql.identifier(column.name)}`);
+    await this.insertChunks(tracks, rows, sql`ON CONFLICT (id) DO UPDATE SET ${sql.join(set, sql`, `)}`);
   }
 
-  /** Removes a track and everything hanging off it, leaving a tombstone. */
-  async deleteTrack(tombstone: typeof deletedTracks.$inferInsert): Promise<void> {
-    await this.tx.insert(deletedTracks).values(tombstone).onConflictDoNothing();
-    await this.tx.delete(renditions).where(eq(renditions.trackId, tombstone.trackId));
-    await this.tx.delete(tracks).where(eq(tracks.id, tombstone.trackId));
-    await this.tx.delete(playCounts).where(eq(playCounts.trackId, tombstone.trackId));
-    await this.tx.delete(listeningHistory).where(eq(listeningHistory.trackId, tombstone.trackId));
+  async replaceRenditions(ladders: Map<string, RenditionRow[]>): Promise<void> {
+    if (ladders.size === 0) return;
+    await this.tx.delete(renditions).where(inArray(renditions.trackId, [...ladders.keys()]));
+    const rows = [...ladders].flatMap(([trackId, ladder]) => ladder.map((r) => ({ ...r, trackId })));
+    await this.insertChunks(renditions, rows, sql``);
   }
 
-  /**
-   * After a track left an album: removes the album when no track is left on it, or renames it
-   * after its earliest remaining track.
-   */
-  async refreshAlbum(albumId: string): Promise<void> {
-    const locked = await this.tx.select({ id: albums.id }).from(albums).where(eq(albums.id, albumId)).for('update');
-    if (locked.length === 0) return;
-    const [best] = await this.tx
-      .select({
-        title: tracks.albumCredit,
-        year: tracks.year,
-        coverKey: tracks.coverKey,
-        rank: tracks.uploadRank,
-      })
-      .from(tracks)
-      .where(eq(tracks.albumId, albumId))
-      .orderBy(tracks.uploadRank)
-      .limit(1);
-    if (!best) {
-      await this.tx.delete(albums).where(eq(albums.id, albumId));
-      return;
-    }
-    await this.tx
-      .update(albums)
-      .set({ title: best.title!, year: best.year, coverKey: best.coverKey, rank: best.rank! })
-      .where(eq(albums.id, albumId));
+  async recordPlaybacks(
+    history: (typeof listeningHistory.$inferInsert)[],
+    started: Map<string, number>,
+  ): Promise<void> {
+    await this.insertChunks(listeningHistory, history, sql`ON CONFLICT DO NOTHING`);
+    const counts = [...started].map(([trackId, plays]) => ({ trackId, plays }));
+    await this.insertChunks(
+      playCounts,
+      counts,
+      sql`ON CONFLICT (track_id) DO UPDATE SET plays = ${playCounts}.plays + excluded.plays`,
+    );
   }
 
-  /**
-   * After a track or album left an artist: removes the artist when nothing credits them, or
-   * renames them after their earliest remaining credit.
-   */
-  async refreshArtist(artistId: string): Promise<void> {
-    const locked = await this.tx.select({ id: artists.id }).from(artists).where(eq(artists.id, artistId)).for('update');
-    if (locked.length === 0) return;
-    const result = await this.tx.execute<{ name: string; rank: string }>(sql`
-      SELECT name, rank FROM (
-        SELECT ${tracks.artistCredit} AS name, ${tracks.uploadRank} AS rank FROM ${tracks} WHERE ${tracks.artistId} = ${artistId}
+  /** Names each album after its earliest track, and removes albums no track is on any more. */
+  async refreshAlbums(albumIds: string[]): Promise<void> {
+    if (albumIds.length === 0) return;
+    const ids = uuidArray(albumIds);
+    await this.tx.execute(sql`
+      INSERT INTO ${albums} (id, title, title_key, artist_id, year, cover_key, rank)
+      SELECT DISTINCT ON (t.album_id) t.album_id, t.album_credit, t.album_title_key, t.album_artist_id, t.year,
+        t.cover_key, t.upload_rank
+      FROM ${tracks} t WHERE t.album_id = ANY(${ids})
+      ORDER BY t.album_id, t.upload_rank
+      ON CONFLICT (id) DO UPDATE SET title = excluded.title, year = excluded.year, cover_key = excluded.cover_key,
+        rank = excluded.rank`);
+    await this.tx.execute(sql`DELETE FROM ${albums} a WHERE a.id = ANY(${ids})
+      AND NOT EXISTS (SELECT 1 FROM ${tracks} t WHERE t.album_id = a.id)`);
+  }
+
+  /** Names each artist after their earliest credit, and removes artists nothing credits any more. */
+  async refreshArtists(artistIds: string[]): Promise<void> {
+    if (artistIds.length === 0) return;
+    const ids = uuidArray(artistIds);
+    await this.tx.execute(sql`
+      INSERT INTO ${artists} (id, name, name_key, rank)
+      SELECT DISTINCT ON (credits.id) credits.id, credits.name, credits.name_key, credits.rank FROM (
+        SELECT t.artist_id AS id, t.artist_credit AS name, t.artist_key AS name_key, t.upload_rank AS rank
+        FROM ${tracks} t WHERE t.artist_id = ANY(${ids})
         UNION ALL
-        SELECT ${tracks.albumArtistCredit}, ${tracks.uploadRank} FROM ${tracks} WHERE ${tracks.albumArtistId} = ${artistId}
-      ) credits ORDER BY rank, name LIMIT 1`);
-    const best = result.rows[0];
-    if (!best) {
-      await this.tx.delete(artists).where(eq(artists.id, artistId));
-      return;
-    }
-    await this.tx.update(artists).set({ name: best.name, rank: best.rank }).where(eq(artists.id, artistId));
+        SELECT t.album_artist_id, t.album_artist_credit, t.album_artist_key, t.upload_rank
+        FROM ${tracks} t WHERE t.album_artist_id = ANY(${ids})
+      ) credits
+      ORDER BY credits.id, credits.rank, credits.name
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, rank = excluded.rank`);
+    await this.tx.execute(sql`DELETE FROM ${artists} a WHERE a.id = ANY(${ids})
+      AND NOT EXISTS (SELECT 1 FROM ${tracks} t WHERE t.artist_id = a.id OR t.album_artist_id = a.id)`);
   }
 
-  async recordPlayback(entry: typeof listeningHistory.$inferInsert): Promise<void> {
-    await this.tx.insert(listeningHistory).values(entry).onConflictDoNothing();
-    if (entry.kind !== 'started') return;
-    await this.tx
-      .insert(playCounts)
-      .values({ trackId: entry.trackId, plays: 1 })
-      .onConflictDoUpdate({ target: playCounts.trackId, set: { plays: sql`${playCounts.plays} + 1` } });
+  /**
+   * Inserts rows as one array parameter per column through `unnest`: a handful of parameters
+   * whatever the row count, and no per-value query building (drizzle's multi-row `values()`
+   * spends hundreds of milliseconds building a 500-row statement).
+   */
+  private async insertChunks<T extends PgTable>(
+    table: T,
+    rows: T['$inferInsert'][],
+    onConflict: SQL,
+  ): Promise<Record<string, unknown>[]> {
+    if (rows.length === 0) return [];
+    const columns = Object.entries(getTableColumns(table));
+    const names = sql.join(
+      columns.map(([, column]) => sql.identifier(column.name)),
+      sql`, `,
+    );
+    const arrays = sql.join(
+      columns.map(([key, column]) => {
+        const values = rows.map((row) => (row as Record<string, unknown>)[key] ?? null);
+        return sql`${sql.param(values)}::${sql.raw(column.getSQLType())}[]`;
+      }),
+      sql`, `,
+    );
+    const result = await this.tx.execute(
+      sql`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays}) ${onConflict}`,
+    );
+    return result.rows;
   }
+}
+
+function uuidArray(ids: string[]): SQL {
+  return sql`ARRAY[${sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::uuid[]`;
 }

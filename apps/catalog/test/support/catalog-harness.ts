@@ -50,7 +50,7 @@ export async function startCatalogHarness(label = 'catalog'): Promise<CatalogHar
       BUS_NAMESPACE: namespace,
       CATALOG_DATABASE_URL: database.url,
       CATALOG_DATABASE_POOL_SIZE: '4',
-      CATALOG_PROJECTOR_CONCURRENCY: '2',
+      CATALOG_PROJECTOR_BATCH: '64',
       OPS_PORT: '0',
       LOG_LEVEL: process.env.CATALOG_TEST_LOG_LEVEL ?? 'silent',
     },
