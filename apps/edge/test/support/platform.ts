@@ -51,7 +51,12 @@ export interface Platform {
  * afterAll(() => platform.stop());
  */
 export async function startPlatform(
-  options: { edgeEnv?: Record<string, string>; transcoderEnv?: Record<string, string> } = {},
+  options: {
+    edgeEnv?: Record<string, string>;
+    transcoderEnv?: Record<string, string>;
+    /** How long each service may take to become healthy (a busy machine starts them slowly). */
+    readyTimeoutMs?: number;
+  } = {},
 ): Promise<Platform> {
   const namespace = isolatedNamespace('edge');
   const bus = await connectTestBus('edge', { namespace });
@@ -65,7 +70,7 @@ export async function startPlatform(
   const common = { ...s3.env, BUS_NAMESPACE: namespace, LOG_LEVEL: 'warn', REDIS_URL: redis.url };
   const children: ChildService[] = [];
   const start = async (app: string, env: Record<string, string>) => {
-    const child = await startChildService({ app, env: { ...common, ...env } });
+    const child = await startChildService({ app, env: { ...common, ...env }, readyTimeoutMs: options.readyTimeoutMs });
     children.push(child);
     return child;
   };
