@@ -8,7 +8,7 @@ import { signUp, toneFlac, upload, waitUntilReady } from '../../edge/test/suppor
 import { startPlatform, type Platform } from '../../edge/test/support/platform.ts';
 
 /** Browser globals as the `page.evaluate` callbacks use them (the tests are typed without the DOM library). */
-declare const document: { querySelector(selector: 'audio'): { currentTime: number; duration: number } | null };
+declare const document: { querySelector(selector: string): { currentTime: number; duration: number } | null };
 declare const localStorage: { length: number };
 
 let platform: Platform;
@@ -153,7 +153,7 @@ describe('player in Chromium through the edge', () => {
   it('plays the first track past three seconds', async () => {
     await page.getByRole('button', { name: `Play ${titles[0]}` }).click();
 
-    await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 0) > 3, null, {
+    await page.waitForFunction(() => (document.querySelector('audio[data-active]')?.currentTime ?? 0) > 3, null, {
       timeout: 30_000,
     });
     expect(await page.locator('.player .now strong').textContent()).toBe(titles[0]);
@@ -165,27 +165,35 @@ describe('player in Chromium through the edge', () => {
 
     await page.getByText(titles[1]!, { exact: true }).and(page.locator('.player .now strong')).waitFor();
     // The new source starts from zero: seen below one second, then playing on.
-    await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 9) < 1, null, {
+    await page.waitForFunction(() => (document.querySelector('audio[data-active]')?.currentTime ?? 9) < 1, null, {
       timeout: 30_000,
     });
-    await page.waitForFunction(() => (document.querySelector('audio')?.currentTime ?? 0) > 0.5, null, {
+    await page.waitForFunction(() => (document.querySelector('audio[data-active]')?.currentTime ?? 0) > 0.5, null, {
       timeout: 30_000,
     });
   });
 
   it('seeks the second track near its end with the seek bar and plays on from there', async () => {
     await page.getByRole('button', { name: 'Pause' }).click();
-    const duration = await page.evaluate(() => document.querySelector('audio')!.duration);
+    const duration = await page.evaluate(() => document.querySelector('audio[data-active]')!.duration);
 
-    await page.getByRole('slider', { name: 'Seek' }).fill(String(duration - 1.5));
+    // The waveform seek bar (a slider drawn from the peaks): click where the target time is.
+    const slider = page.locator('.player div[role="slider"][aria-label="Seek"]');
+    await slider.waitFor();
+    const box = (await slider.boundingBox())!;
+    await slider.click({ position: { x: (box.width * (duration - 1.5)) / duration, y: box.height / 2 } });
 
-    const position = await page.evaluate(() => document.querySelector('audio')!.currentTime);
+    const position = await page.evaluate(() => document.querySelector('audio[data-active]')!.currentTime);
     expect(position).toBeGreaterThan(duration - 1.6);
     expect(position).toBeLessThan(duration - 1.4);
     await page.getByRole('button', { name: 'Play', exact: true }).click();
-    await page.waitForFunction((from) => document.querySelector('audio')!.currentTime > from + 0.3, position, {
-      timeout: 15_000,
-    });
+    await page.waitForFunction(
+      (from) => document.querySelector('audio[data-active]')!.currentTime > from + 0.3,
+      position,
+      {
+        timeout: 15_000,
+      },
+    );
   });
 
   it('finds a track as you type, without submitting', async () => {

@@ -4,20 +4,49 @@ import { errorMessage } from '../api/api-error.ts';
 import { api } from '../session.svelte.ts';
 import { normalisedVolume } from './loudness.ts';
 import { PlayQueue, type RepeatMode } from './play-queue.ts';
+import {
+  levelFor,
+  loadQuality,
+  qualityOptions,
+  saveQuality,
+  type QualityChoice,
+  type QualityOption,
+} from './quality.ts';
 
 const hlsType = 'application/vnd.apple.mpegurl';
+/** How long before the end of a track the next one starts loading on the spare element. */
+export const preloadLeadSeconds = 15;
+
+/** One `<audio>` element and what feeds it. */
+interface Deck {
+  audio: HTMLAudioElement;
+  hls: Hls | null;
+  /** The track loaded (or loading) on it, or null when empty. */
+  trackId: string | null;
+  peaks: number[] | null;
+  /** Bumped on every load and reset, so late answers for an earlier source are dropped. */
+  generation: number;
+}
+
+function storage(): Storage | undefined {
+  return typeof localStorage === 'undefined' ? undefined : localStorage;
+}
 
 /**
- * The player: the queue (mirrored from {@link PlayQueue} into runes state), one `<audio>` element
- * fed by native HLS where the browser has it and by hls.js (imported only when something plays)
- * elsewhere, loudness normalisation by volume scaling, and Media Session metadata and actions.
+ * The player: the queue (mirrored from {@link PlayQueue} into runes state) and two `<audio>`
+ * elements, each fed by native HLS where the browser has it and by hls.js (imported only when
+ * something plays) elsewhere. One plays; the other loads the upcoming track
+ * {@link preloadLeadSeconds} before the end, and takes over on `ended` (or a press of next) with
+ * its first segments already buffered, so the change has no gap. Also: the waveform peaks of the
+ * track playing, a manual quality choice kept in localStorage, loudness normalisation by volume
+ * scaling, and Media Session metadata and actions.
  * @example
  * player.playList(album.tracks, 0);
  */
 class Player {
   #queue = new PlayQueue<Track>();
-  #audio: HTMLAudioElement | null = null;
-  #hls: Hls | null = null;
+  #decks: Deck[] = [];
+  #active = 0;
   #loadId = 0;
 
   items = $state<Track[]>([]);
@@ -30,28 +59,32 @@ class Player {
   duration = $state(0);
   volume = $state(0.8);
   error = $state<string | null>(null);
+  /** Waveform peaks of the track playing (0..1), null while unknown or missing. */
+  peaks = $state<number[] | null>(null);
+  /** What the listener may choose: Auto, and each rendition where hls.js plays. */
+  qualities = $state<QualityOption[]>(qualityOptions([]));
+  quality = $state<QualityChoice>(loadQuality(storage()));
+  /** The bitrate being played, when known. */
+  bitrate = $state<number | null>(null);
 
   /** The track being played, or null. */
   get current(): Track | null {
     return this.items[this.index] ?? null;
   }
 
-  /** Gives the player its audio element (the player bar's). */
-  attach(audio: HTMLAudioElement): () => void {
-    this.#audio = audio;
-    const on = <K extends keyof HTMLMediaElementEventMap>(type: K, handler: () => void) =>
-      audio.addEventListener(type, handler);
-    on('play', () => (this.playing = true));
-    on('pause', () => (this.playing = false));
-    on('timeupdate', () => (this.currentTime = audio.currentTime));
-    on('durationchange', () => (this.duration = Number.isFinite(audio.duration) ? audio.duration : 0));
-    on('ended', () => void this.#advance({ ended: true }));
+  /** Gives the player its audio elements (the player bar's): the first plays, the second preloads. */
+  attach(audio: HTMLAudioElement, spare?: HTMLAudioElement): () => void {
+    this.#decks = [audio, spare]
+      .filter((element): element is HTMLAudioElement => element !== undefined)
+      .map((element) => ({ audio: element, hls: null, trackId: null, peaks: null, generation: 0 }));
+    this.#active = 0;
+    this.#mark();
+    for (const deck of this.#decks) this.#listen(deck.audio);
     this.#applyVolume();
     this.#bindMediaSession();
     return () => {
-      this.#hls?.destroy();
-      this.#hls = null;
-      this.#audio = null;
+      for (const deck of this.#decks) this.#reset(deck);
+      this.#decks = [];
     };
   }
 
@@ -81,8 +114,10 @@ class Player {
   }
 
   seek(seconds: number): void {
-    if (!this.#audio || !Number.isFinite(seconds)) return;
-    this.#audio.currentTime = Math.max(0, Math.min(seconds, this.duration || seconds));
+    const audio = this.#audio;
+    if (!audio || !Number.isFinite(seconds)) return;
+    audio.currentTime = Math.max(0, Math.min(seconds, this.duration || seconds));
+    this.currentTime = audio.currentTime;
   }
 
   next(): Promise<void> {
@@ -123,6 +158,14 @@ class Player {
     this.#applyVolume();
   }
 
+  /** Chooses a rendition (or Auto), kept for the next visit; applied at once where hls.js plays. */
+  setQuality(choice: QualityChoice): void {
+    this.quality = choice;
+    saveQuality(storage(), choice);
+    const hls = this.#decks[this.#active]?.hls;
+    if (hls) hls.currentLevel = levelFor(choice, hls.levels);
+  }
+
   cycleRepeat(): void {
     this.#queue.cycleRepeat();
     this.#sync();
@@ -133,22 +176,43 @@ class Player {
     this.#sync();
   }
 
-  /** Stops and forgets the source (on sign out: media URLs stop being authorised anyway). */
+  /** Stops and forgets the sources (on sign out: media URLs stop being authorised anyway). */
   stop(): void {
     this.#loadId += 1;
-    this.#hls?.destroy();
-    this.#hls = null;
-    this.#audio?.pause();
-    this.#audio?.removeAttribute('src');
-    this.#audio?.load();
+    for (const deck of this.#decks) this.#reset(deck);
+    this.peaks = null;
     this.#queue.clear();
     this.#sync();
+  }
+
+  get #audio(): HTMLAudioElement | null {
+    return this.#decks[this.#active]?.audio ?? null;
+  }
+
+  get #spare(): Deck | undefined {
+    return this.#decks.length > 1 ? this.#decks[1 - this.#active] : undefined;
+  }
+
+  #listen(audio: HTMLAudioElement): void {
+    const on = <K extends keyof HTMLMediaElementEventMap>(type: K, handler: () => void) =>
+      audio.addEventListener(type, () => {
+        if (audio === this.#audio) handler();
+      });
+    on('play', () => (this.playing = true));
+    on('pause', () => (this.playing = false));
+    on('timeupdate', () => {
+      this.currentTime = audio.currentTime;
+      if (this.duration > 0 && this.duration - audio.currentTime <= preloadLeadSeconds) this.#preloadUpcoming();
+    });
+    on('durationchange', () => (this.duration = Number.isFinite(audio.duration) ? audio.duration : 0));
+    on('ended', () => void this.#advance({ ended: true }));
   }
 
   async #advance(options: { ended?: boolean }): Promise<void> {
     const next = this.#queue.next(options);
     this.#sync();
     if (next) await this.#load(true);
+    else if (options.ended) this.playing = false;
   }
 
   #sync(): void {
@@ -158,43 +222,59 @@ class Player {
     this.shuffled = this.#queue.shuffled;
   }
 
+  /** Marks the playing element, so pages and tests can tell the two apart. */
+  #mark(): void {
+    this.#decks.forEach((deck, at) => {
+      if (at === this.#active) deck.audio.dataset.active = 'true';
+      else delete deck.audio.dataset.active;
+    });
+  }
+
+  #reset(deck: Deck): void {
+    deck.generation += 1;
+    deck.hls?.destroy();
+    deck.hls = null;
+    deck.trackId = null;
+    deck.peaks = null;
+    deck.audio.pause();
+    deck.audio.removeAttribute('src');
+    deck.audio.load();
+  }
+
+  #preloadUpcoming(): void {
+    const spare = this.#spare;
+    const upcoming = this.#queue.upcoming;
+    if (!spare || !upcoming || spare.trackId === upcoming.id) return;
+    this.#reset(spare);
+    spare.trackId = upcoming.id;
+    const generation = spare.generation;
+    void this.#feed(spare, upcoming, { autoplay: false, resumeAt: 0 }).catch(() => {
+      // A preload that fails is forgotten: the track loads the ordinary way when its turn comes.
+      if (spare.generation === generation) this.#reset(spare);
+    });
+  }
+
   async #load(autoplay: boolean, resumeAt = 0): Promise<void> {
-    const audio = this.#audio;
     const track = this.#queue.current;
     const loadId = ++this.#loadId;
-    this.#hls?.destroy();
-    this.#hls = null;
     this.error = null;
-    if (!audio || !track) return;
+    const spare = this.#spare;
+    if (track && spare?.trackId === track.id && resumeAt === 0) return this.#switchTo(spare, autoplay);
+    const deck = this.#decks[this.#active];
+    if (!deck) return;
+    this.#reset(deck);
+    if (spare && spare.trackId !== this.#queue.upcoming?.id) this.#reset(spare);
+    this.peaks = null;
+    this.bitrate = null;
+    if (!track) return;
+    deck.trackId = track.id;
     this.loading = true;
     this.currentTime = resumeAt;
+    this.duration = track.durationMs ? track.durationMs / 1000 : 0;
     this.#applyVolume();
     this.#updateMetadata(track);
     try {
-      const { masterUrl } = await api.playback(track.id);
-      if (loadId !== this.#loadId) return;
-      if (audio.canPlayType(hlsType)) {
-        audio.src = masterUrl;
-      } else {
-        const { default: HlsPlayer } = await import('hls.js');
-        if (loadId !== this.#loadId) return;
-        if (!HlsPlayer.isSupported()) throw new Error('This browser cannot play HLS audio.');
-        const hls = new HlsPlayer({ startPosition: resumeAt });
-        this.#hls = hls;
-        hls.on(HlsPlayer.Events.ERROR, (_event, data) => {
-          if (!data.fatal || loadId !== this.#loadId) return;
-          const status = data.response?.code;
-          // An expired or ended media token: ask for a fresh URL and carry on where we were.
-          if (status === 401 || status === 403) void this.#load(!audio.paused, audio.currentTime);
-          else if (data.type === HlsPlayer.ErrorTypes.NETWORK_ERROR) hls.startLoad();
-          else if (data.type === HlsPlayer.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
-          else this.error = `Playback failed: ${data.details}`;
-        });
-        hls.loadSource(masterUrl);
-        hls.attachMedia(audio);
-      }
-      if (resumeAt > 0 && !this.#hls) audio.currentTime = resumeAt;
-      if (autoplay) await audio.play();
+      await this.#feed(deck, track, { autoplay, resumeAt });
     } catch (error) {
       if (loadId === this.#loadId && (error as Error).name !== 'AbortError') this.error = errorMessage(error);
     } finally {
@@ -202,8 +282,84 @@ class Player {
     }
   }
 
+  /** Hands playback to the preloaded element: it has the track buffered from its start. */
+  async #switchTo(deck: Deck, autoplay: boolean): Promise<void> {
+    const previous = this.#decks[this.#active];
+    this.#active = this.#decks.indexOf(deck);
+    this.#mark();
+    if (previous) this.#reset(previous);
+    const track = this.#queue.current!;
+    this.peaks = deck.peaks;
+    this.qualities = qualityOptions(deck.hls?.levels ?? []);
+    this.currentTime = 0;
+    this.duration = Number.isFinite(deck.audio.duration) ? deck.audio.duration : (track.durationMs ?? 0) / 1000;
+    this.#applyVolume();
+    this.#updateMetadata(track);
+    if (!autoplay) return;
+    try {
+      await deck.audio.play();
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') this.error = errorMessage(error);
+    }
+  }
+
+  /** Points `deck` at the track's playback URL and fetches its peaks; plays when asked. */
+  async #feed(deck: Deck, track: Track, options: { autoplay: boolean; resumeAt: number }): Promise<void> {
+    const { audio } = deck;
+    const generation = deck.generation;
+    const current = () => deck.generation === generation;
+    const isActive = () => current() && deck === this.#decks[this.#active];
+    void api.waveform(track.id).then(
+      ({ peaks }) => {
+        if (!current()) return;
+        deck.peaks = peaks.length > 0 ? peaks : null;
+        if (isActive()) this.peaks = deck.peaks;
+      },
+      () => undefined,
+    );
+    const { masterUrl } = await api.playback(track.id);
+    if (!current()) return;
+    if (audio.canPlayType(hlsType)) {
+      audio.src = masterUrl;
+      if (isActive()) this.qualities = qualityOptions([]);
+    } else {
+      const { default: HlsPlayer } = await import('hls.js');
+      if (!current()) return;
+      if (!HlsPlayer.isSupported()) throw new Error('This browser cannot play HLS audio.');
+      const hls = new HlsPlayer({ startPosition: options.resumeAt });
+      deck.hls = hls;
+      hls.on(HlsPlayer.Events.MANIFEST_PARSED, () => {
+        if (!current()) return;
+        const level = levelFor(this.quality, hls.levels);
+        if (level >= 0) hls.currentLevel = level;
+        if (isActive()) this.qualities = qualityOptions(hls.levels);
+      });
+      hls.on(HlsPlayer.Events.LEVEL_SWITCHED, (_event, data) => {
+        if (isActive()) this.bitrate = hls.levels[data.level]?.bitrate ?? null;
+      });
+      hls.on(HlsPlayer.Events.ERROR, (_event, data) => {
+        if (!data.fatal || !current()) return;
+        if (!isActive()) {
+          this.#reset(deck);
+          return;
+        }
+        const status = data.response?.code;
+        // An expired or ended media token: ask for a fresh URL and carry on where we were.
+        if (status === 401 || status === 403) void this.#load(!audio.paused, audio.currentTime);
+        else if (data.type === HlsPlayer.ErrorTypes.NETWORK_ERROR) hls.startLoad();
+        else if (data.type === HlsPlayer.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
+        else this.error = `Playback failed: ${data.details}`;
+      });
+      hls.loadSource(masterUrl);
+      hls.attachMedia(audio);
+    }
+    if (options.resumeAt > 0 && !deck.hls) audio.currentTime = options.resumeAt;
+    if (options.autoplay) await audio.play();
+  }
+
   #applyVolume(): void {
-    if (this.#audio) this.#audio.volume = normalisedVolume(this.volume, this.#queue.current?.loudness?.gainDb);
+    const audio = this.#audio;
+    if (audio) audio.volume = normalisedVolume(this.volume, this.#queue.current?.loudness?.gainDb);
   }
 
   #updateMetadata(track: Track): void {
@@ -212,6 +368,7 @@ class Player {
       title: track.title,
       artist: track.artist?.name ?? '',
       album: track.album?.title ?? '',
+      artwork: [{ src: `/api/tracks/${track.id}/cover` }],
     });
   }
 
