@@ -18,6 +18,7 @@ import { streamHandler } from './media/stream-handler.ts';
 import { requestContext, requestObserver, type RequestObserver } from './middleware/request-context.middleware.ts';
 import { securityHeaderValues, securityHeaders } from './middleware/security-headers.middleware.ts';
 import { openApiDocument } from './openapi/openapi-document.ts';
+import { adminOpsRoutes } from './routes/admin-ops.routes.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { apiError } from './routes/api-error.ts';
 import { catalogRoutes } from './routes/catalog.routes.ts';
@@ -90,6 +91,7 @@ export function createEdgeApp(deps: EdgeDependencies, observe: RequestObserver =
     .get('/.well-known/jwks.json', toIdentity)
     .get('/api/openapi.json', (c) => c.json(openApi))
     .route('/api', adminRoutes(deps))
+    .route('/api', adminOpsRoutes(deps))
     .route('/', mediaRoutes(deps))
     .route('/api/uploads', uploadsRoutes(deps))
     .route('/api', catalogRoutes(deps))

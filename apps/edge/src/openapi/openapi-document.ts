@@ -29,9 +29,10 @@ import {
   waveformResponseSchema,
 } from '@tonearm/contracts';
 import { z } from 'zod';
+import { opsOperations } from './ops-operations.ts';
 
 /** One public call as the OpenAPI document describes it. */
-interface Operation {
+export interface Operation {
   method: 'get' | 'post' | 'delete';
   path: string;
   summary: string;
@@ -251,6 +252,7 @@ export const publicOperations: readonly Operation[] = [
     status: 200,
     response: searchRpc.output,
   },
+  ...opsOperations,
 ];
 
 const schemaOf = (schema: z.ZodType, io: 'input' | 'output') =>

@@ -20,6 +20,8 @@ export type BusEventMessage = z.infer<typeof busEventMessageSchema>;
 
 /** `GET /api/ops/status`: services and instances with health, streams with their consumers, dead letters. */
 export const opsStatusResponseSchema = z.object({
+  checkedAt: isoDate.optional(),
+  namespace: z.string().optional(),
   services: z.record(
     z.string(),
     z.object({
@@ -27,7 +29,8 @@ export const opsStatusResponseSchema = z.object({
         z.object({
           id: z.string(),
           version: z.string(),
-          startedAt: isoDate,
+          startedAt: isoDate.optional(),
+          opsUrl: z.string().optional(),
           health: instanceHealthSchema.optional(),
         }),
       ),
@@ -42,9 +45,11 @@ export const opsStatusResponseSchema = z.object({
       consumers: z.array(
         z.object({
           name: z.string(),
+          durable: z.boolean().optional(),
           pending: z.number().int(),
           ackPending: z.number().int(),
           redelivered: z.number().int(),
+          waiting: z.number().int().optional(),
         }),
       ),
     }),
