@@ -8,14 +8,15 @@
  *    about 97 KB each), written to a temporary directory and to a private S3 server (moto);
  * 2. a session is put where identity keeps it in Redis and a playback token is signed with the
  *    edge's media secret, so every request goes through the same checks as a player's;
- * 3. wrk, `--connections` connections, `--duration` each, cycling over the segments: first
- *    nginx, then the edge (after one warm-up pass that fills the cache).
+ * 3. wrk, `--connections` connections, `--duration` each, cycling over the segments: nginx, the
+ *    edge as one process (`EDGE_WORKERS=1`), the edge with `--workers` processes (default: one
+ *    per core, `EDGE_WORKERS=0`, as nginx's `worker_processes auto`), then nginx again; the ratios
+ *    are to the mean of the two nginx runs, so a change of load during the run hits both sides.
+ *    Each edge gets one warm-up pass that fills its segment cache first.
  *
  * Needs NATS, Redis, ffmpeg, wrk and nginx (`apt-get install -y wrk nginx`). Loopback only.
- * The edge is measured as one instance, then with `--instances` (default: one per core) sharing
- * the port through SO_REUSEPORT, as nginx runs one worker per core.
  *
- * Usage: `node bench/edge/run.ts [--connections 64] [--duration 10s] [--seconds 60] [--instances N]`.
+ * Usage: `node bench/edge/run.ts [--connections 64] [--duration 10s] [--seconds 60] [--workers N]`.
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -37,7 +38,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10s' },
     seconds: { type: 'string', default: '60' },
     threads: { type: 'string', default: '2' },
-    instances: { type: 'string', default: String(availableParallelism()) },
+    workers: { type: 'string', default: String(availableParallelism()) },
   },
 });
 
@@ -126,9 +127,9 @@ try {
     await removeNamespace(bus);
     await bus.close();
   });
-  const edgePort = await freePort();
-  const pids: number[] = [];
-  const startEdge = async () => {
+  const edgePaths = segments.map((f) => `/stream/${trackId}/${rung}/${f}?t=${token}`);
+  const startEdge = async (workers: number) => {
+    const edgePort = await freePort();
     const edge = await startChildService({
       app: 'edge',
       env: {
@@ -137,18 +138,26 @@ try {
         LOG_LEVEL: 'warn',
         EDGE_PORT: String(edgePort),
         EDGE_HOST: '127.0.0.1',
-        EDGE_REUSE_PORT: 'true',
+        EDGE_WORKERS: String(workers),
         REDIS_URL: redis.url,
         IDENTITY_REDIS_PREFIX: redis.keyPrefix,
         EDGE_MEDIA_SECRET: secret,
       },
     });
     cleanups.push(() => edge.stop());
-    pids.push(edge.process.pid!);
+    const base = `http://127.0.0.1:${edgePort}`;
+    await waitForHealthy(`${base}/healthz`, { timeoutMs: 20_000 });
+    // The primary answers nothing itself: with workers, the processes that serve are its children.
+    const pid = edge.process.pid!;
+    const children = workers > 1 ? (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim() : '';
+    const pids = children ? children.split(/\s+/).map(Number) : [pid];
+    for (const path of edgePaths) {
+      const response = await fetch(base + path);
+      if (response.status !== 200) throw new Error(`the edge answered ${response.status} for ${path}`);
+      await response.arrayBuffer();
+    }
+    return { base, pids, stop: () => edge.stop() };
   };
-  await startEdge();
-  const edgeBase = `http://127.0.0.1:${edgePort}`;
-  await waitForHealthy(`${edgeBase}/healthz`, { timeoutMs: 10_000 });
 
   const nginxPort = await freePort();
   const nginxConf = join(work, 'nginx.conf');
@@ -169,35 +178,49 @@ try {
   await waitForHealthy(`http://127.0.0.1:${nginxPort}/hls/${trackId}/${rung}/${segments[0]}`, { timeoutMs: 10_000 });
 
   const nginxPaths = segments.map((f) => `/hls/${trackId}/${rung}/${f}`);
-  const edgePaths = segments.map((f) => `/stream/${trackId}/${rung}/${f}?t=${token}`);
-  for (const path of edgePaths) {
-    const response = await fetch(edgeBase + path);
-    if (response.status !== 200) throw new Error(`the edge answered ${response.status} for ${path}`);
-    await response.arrayBuffer();
-  }
+  const rssMb = async (pids: number[]) =>
+    Promise.all(
+      pids.map(
+        async (pid) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+      ),
+    );
 
-  const baseline = await wrk(`http://127.0.0.1:${nginxPort}`, nginxPaths, work, 'nginx');
-  const single = await wrk(edgeBase, edgePaths, work, 'edge');
-  const instances = Number(args.instances);
-  for (let i = 1; i < instances; i++) await startEdge();
-  const several = instances > 1 ? await wrk(edgeBase, edgePaths, work, 'edges') : undefined;
+  const nginxBefore = await wrk(`http://127.0.0.1:${nginxPort}`, nginxPaths, work, 'nginx');
+  const one = await startEdge(1);
+  const single = await wrk(one.base, edgePaths, work, 'edge');
+  const singleRss = await rssMb(one.pids);
+  await one.stop();
+  const workers = Number(args.workers);
+  const cluster = await startEdge(workers);
+  const several = await wrk(cluster.base, edgePaths, work, 'edges');
+  const clusterRss = await rssMb(cluster.pids);
+  await cluster.stop();
+  const nginxAfter = await wrk(`http://127.0.0.1:${nginxPort}`, nginxPaths, work, 'nginx');
+  const baseline = {
+    requestsPerSecond: (nginxBefore.requestsPerSecond + nginxAfter.requestsPerSecond) / 2,
+    p50Ms: (nginxBefore.p50Ms + nginxAfter.p50Ms) / 2,
+    p99Ms: (nginxBefore.p99Ms + nginxAfter.p99Ms) / 2,
+    errors: [nginxBefore.errors, nginxAfter.errors].join(' / '),
+  };
 
   const round = (n: number) => Math.round(n * 100) / 100;
   const line = (label: string, r: WrkResult) =>
     `${label.padEnd(40)} ${Math.round(r.requestsPerSecond)} req/s, p50 ${round(r.p50Ms)} ms, p99 ${round(r.p99Ms)} ms, errors: ${r.errors}` +
-    (r === baseline ? '' : `, ratio to nginx ${round(r.requestsPerSecond / baseline.requestsPerSecond)}`);
+    ([baseline, nginxBefore, nginxAfter].includes(r)
+      ? ''
+      : `, ratio to nginx ${round(r.requestsPerSecond / baseline.requestsPerSecond)}`);
   console.log(
     `hot segments: ${segments.length} × ~${round(averageKb)} KB, ${args.connections} connections, ${args.duration} each, ${availableParallelism()} cores`,
   );
-  console.log(line('nginx from disk (worker_processes auto)', baseline));
-  console.log(line('edge, 1 instance (token + session)', single));
-  if (several) console.log(line(`edge, ${instances} instances on one port`, several));
-  const rss = await Promise.all(
-    pids.map(
-      async (pid) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
-    ),
+  console.log(line('nginx from disk, before', nginxBefore));
+  console.log(line('nginx from disk, after', nginxAfter));
+  console.log(line('nginx (worker_processes auto), mean', baseline));
+  console.log(line('edge, EDGE_WORKERS=1 (token + session)', single));
+  console.log(line(`edge, EDGE_WORKERS=${workers}`, several));
+  const mb = (list: number[]) => list.map((value) => `${Math.round(value)} MB`).join(', ');
+  console.log(
+    `edge RSS after its run: 1 worker ${mb(singleRss)}; ${workers} workers ${mb(clusterRss)} each (cache bound 64 MiB per worker)`,
   );
-  console.log(`edge RSS after the runs: ${rss.map((mb) => `${Math.round(mb)} MB`).join(', ')} (cache bound 64 MiB)`);
   console.log('goal: ratio ≥ 0.5, p99 ≤ 20 ms, RSS ≤ 300 MB');
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));

@@ -1,6 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadEnv } from '@tonearm/runtime';
 import { describe, expect, it } from 'vitest';
-import { edgeEnvShape } from './edge-env.ts';
+import { edgeEnvShape, edgeWorkersShape } from './edge-env.ts';
 
 const shape = { EDGE_TRUSTED_PROXIES: edgeEnvShape.EDGE_TRUSTED_PROXIES };
 
@@ -29,4 +30,13 @@ describe('EDGE_TRUSTED_PROXIES', () => {
       expect((refusal as ConfigError).variables).toEqual(['EDGE_TRUSTED_PROXIES']);
     },
   );
+});
+
+describe('EDGE_WORKERS', () => {
+  it('runs one process by default, one per core with 0, and refuses a negative count', () => {
+    expect(loadEnv(edgeWorkersShape, {}).EDGE_WORKERS).toBe(1);
+    expect(loadEnv(edgeWorkersShape, { EDGE_WORKERS: '3' }).EDGE_WORKERS).toBe(3);
+    expect(loadEnv(edgeWorkersShape, { EDGE_WORKERS: '0' }).EDGE_WORKERS).toBe(availableParallelism());
+    expect(() => loadEnv(edgeWorkersShape, { EDGE_WORKERS: '-1' })).toThrow(/EDGE_WORKERS/);
+  });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { accessTokenDefaults, defaultSessionKeyPrefix } from '@tonearm/contracts';
 import { booleanVariable, portVariable, urlVariable } from '@tonearm/runtime';
 import { storageEnvShape } from '@tonearm/storage';
@@ -8,6 +9,21 @@ const milliseconds = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
 /**
+ * `EDGE_WORKERS`: how many edge processes one `npm start` runs (node:cluster), each a whole edge
+ * instance sharing `EDGE_PORT` through SO_REUSEPORT; 0 means one per core. Read by the primary
+ * process, which only supervises them.
+ */
+export const edgeWorkersShape = {
+  EDGE_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(1)
+    .transform((count) => (count === 0 ? availableParallelism() : count)),
+};
+
+/**
  * The environment the edge reads once at start, on top of the common service variables.
  * `IDENTITY_TOKEN_ISSUER`, `IDENTITY_TOKEN_AUDIENCE` and `IDENTITY_REDIS_PREFIX` must match
  * identity's; `EDGE_MEDIA_SECRET` must be the same on every edge instance (a random one is made
@@ -15,6 +31,7 @@ const milliseconds = (min: number, max: number, fallback: number) =>
  */
 export const edgeEnvShape = {
   ...storageEnvShape,
+  ...edgeWorkersShape,
   EDGE_PORT: portVariable(8080),
   EDGE_HOST: z.string().min(1).default('0.0.0.0'),
   /**

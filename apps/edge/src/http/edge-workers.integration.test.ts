@@ -1,0 +1,122 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { get } from 'node:http';
+import { objectKeys, sessionKeys } from '@tonearm/contracts';
+import { ObjectStore } from '@tonearm/storage';
+import {
+  createIsolatedRedis,
+  eventually,
+  freePort,
+  isolatedNamespace,
+  startChildService,
+  testS3,
+  type ChildService,
+  type IsolatedRedis,
+  type TestS3,
+} from '@tonearm/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectTestBus, removeNamespace } from '../../../../packages/bus/test/bus-test-helper.ts';
+import { mediaTokens } from '../media/media-token.ts';
+
+let s3: TestS3;
+let redis: IsolatedRedis;
+let bus: Awaited<ReturnType<typeof connectTestBus>>;
+let edge: ChildService;
+let base: string;
+let segmentPath: string;
+const sessionId = randomUUID();
+
+/** A GET on a connection of its own, so the kernel picks a worker for each request. */
+function freshGet(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (response) => {
+      response.resume();
+      response.once('end', () => resolve(response.statusCode ?? 0));
+    }).once('error', reject);
+  });
+}
+
+async function cacheRequests(opsUrl: string): Promise<number> {
+  const text = await (await fetch(`${opsUrl}/metrics`)).text();
+  const lines = text.split('\n').filter((line) => line.startsWith('edge_segment_cache_requests_total{'));
+  return lines.reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+beforeAll(async () => {
+  s3 = testS3('edge-workers');
+  redis = await createIsolatedRedis({ label: 'edge-workers' });
+  const trackId = randomUUID();
+  const store = new ObjectStore({ client: s3.client, bucket: s3.bucket, keyPrefix: s3.prefix });
+  await store.put(`${objectKeys.hlsPrefix(trackId)}aac-64k/seg-00000.m4s`, randomBytes(4096), 'audio/mp4');
+  const userId = randomUUID();
+  await redis.client.hset(sessionKeys.session(sessionId), {
+    userId,
+    roles: 'user',
+    createdAt: new Date().toISOString(),
+  });
+  const secret = randomBytes(32).toString('base64url');
+  const { token } = await mediaTokens({ secret, ttlSeconds: 600 }).issue({ userId, sessionId, trackId });
+  segmentPath = `/stream/${trackId}/aac-64k/seg-00000.m4s?t=${token}`;
+  bus = await connectTestBus('edge-workers', { namespace: isolatedNamespace('edge-workers') });
+  const port = await freePort();
+  edge = await startChildService({
+    app: 'edge',
+    env: {
+      BUS_NAMESPACE: bus.topology.namespace,
+      S3_KEY_PREFIX: s3.prefix,
+      EDGE_PORT: String(port),
+      EDGE_HOST: '127.0.0.1',
+      EDGE_WORKERS: '2',
+      EDGE_MEDIA_SECRET: secret,
+      REDIS_URL: redis.url,
+      IDENTITY_REDIS_PREFIX: redis.keyPrefix,
+      LOG_LEVEL: 'warn',
+    },
+  });
+  base = `http://127.0.0.1:${port}`;
+}, 60_000);
+
+afterAll(async () => {
+  await edge?.stop();
+  if (bus) {
+    await removeNamespace(bus);
+    await bus.close();
+  }
+  await redis?.cleanup();
+  await s3?.cleanup();
+});
+
+describe('EDGE_WORKERS=2', () => {
+  it('serves the public port from both workers, each with its own metrics', { timeout: 60_000 }, async () => {
+    const secondOps = edge.opsUrl.replace(/:(\d+)$/, (_, port: string) => `:${Number(port) + 1}`);
+    const counts = await eventually(
+      async () => {
+        for (let i = 0; i < 10; i++) expect(await freshGet(base + segmentPath)).toBe(200);
+        return [await cacheRequests(edge.opsUrl), await cacheRequests(secondOps)];
+      },
+      (found) => found.every((count) => count > 0),
+      { timeoutMs: 30_000 },
+    );
+    expect(Math.min(...counts)).toBeGreaterThan(0);
+  });
+
+  it('ends the playback URL on every worker once the session is gone', { timeout: 60_000 }, async () => {
+    await redis.client.del(sessionKeys.session(sessionId));
+
+    const statuses = await eventually(
+      async () => Promise.all(Array.from({ length: 10 }, () => freshGet(base + segmentPath))),
+      (list) => list.every((status) => status === 401),
+      { timeoutMs: 10_000, intervalMs: 200 },
+    );
+    expect(statuses).toEqual(Array.from({ length: 10 }, () => 401));
+  });
+
+  it('stops every worker and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
+    const pid = edge.process.pid!;
+    const workers = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim().split(/\s+/).map(Number);
+    expect(workers).toHaveLength(2);
+
+    expect(await edge.stop('SIGTERM', 20_000)).toBe(0);
+    for (const worker of workers) expect(() => process.kill(worker, 0)).toThrow();
+  });
+});

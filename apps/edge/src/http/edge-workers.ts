@@ -1,0 +1,68 @@
+import cluster, { type Worker } from 'node:cluster';
+
+/** The message a worker sends its primary once its public port listens. */
+export const WORKER_READY = 'edge-worker-ready';
+
+/**
+ * The environment of worker `index` (0-based): every worker listens on the public port with
+ * SO_REUSEPORT (the kernel spreads connections over them), and has its own operations port so
+ * each one's `/metrics` can be scraped: worker 0 keeps `OPS_PORT`, worker i uses `OPS_PORT + i`.
+ */
+export function workerEnv(index: number, opsPort: number): Record<string, string> {
+  return {
+    EDGE_WORKER_INDEX: String(index),
+    EDGE_REUSE_PORT: 'true',
+    OPS_PORT: String(opsPort === 0 ? 0 : opsPort + index),
+  };
+}
+
+/**
+ * Runs `count` edge workers with node:cluster and keeps them running: a worker that dies after it
+ * was ready is replaced; one that dies before (a bad variable, a port in use) stops them all and
+ * the primary exits with its code, so a broken configuration fails start-up like a single
+ * process does. SIGTERM or SIGINT is passed on to every worker, and the primary exits when they
+ * have. Each worker is a whole edge instance (its own bus connection, metrics and session
+ * cache); sessions and rate limits live in Redis, so which worker answers does not matter.
+ *
+ * @example
+ * if (cluster.isPrimary && env.EDGE_WORKERS > 1) superviseEdgeWorkers({ count: 2, opsPort: 9105, log });
+ */
+export function superviseEdgeWorkers(options: {
+  count: number;
+  opsPort: number;
+  log: (message: string) => void;
+}): void {
+  let stopping = false;
+  const live = new Set<Worker>();
+  const ready = new Set<Worker>();
+  const fork = (index: number) => {
+    const worker = cluster.fork(workerEnv(index, options.opsPort));
+    live.add(worker);
+    worker.on('message', (message: unknown) => {
+      if (message === WORKER_READY) ready.add(worker);
+    });
+    worker.once('exit', (code, signal) => {
+      live.delete(worker);
+      const wasReady = ready.delete(worker);
+      if (stopping) {
+        if (live.size === 0) process.exit();
+        return;
+      }
+      if (!wasReady) {
+        options.log(`edge worker ${index} exited before it was ready (code ${code}); stopping`);
+        process.exitCode = code || 1;
+        stop();
+        return;
+      }
+      options.log(`edge worker ${index} exited (code ${code}, signal ${signal}); starting another`);
+      fork(index);
+    });
+  };
+  const stop = () => {
+    stopping = true;
+    if (live.size === 0) process.exit();
+    for (const worker of live) worker.process.kill('SIGTERM');
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, stop);
+  for (let index = 0; index < options.count; index++) fork(index);
+}
