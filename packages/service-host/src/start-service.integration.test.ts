@@ -1,6 +1,9 @@
-import { dropNamespace, listInstances, putSetting } from '@tonearm/bus';
+import { callRpc, consume, dropNamespace, listInstances, putSetting, RpcError } from '@tonearm/bus';
+import { getTrackRpc } from '@tonearm/contracts';
 import { isolatedNamespace, serviceUrls } from '@tonearm/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { uploadCompletedData } from '../../bus/test/bus-test-helper.ts';
 import { startService, type RunningService } from './start-service.ts';
 
 const namespace = isolatedNamespace('host');
@@ -55,5 +58,39 @@ describe('startService', () => {
     expect(await (await fetch(`${sut.opsUrl}/settings`)).json()).toMatchObject({ 'transcode.segmentSeconds': 4 });
     await expect(putSetting(sut.bus, 'transcode.segmentSeconds', 60)).rejects.toThrow(/segmentSeconds|60|less/i);
     expect(sut.settings.get('transcode.segmentSeconds')).toBe(4);
+  });
+
+  it('counts events by type, times handlers and answers, and reports consumer lag on /metrics', async () => {
+    const sut = await start();
+    const handled: string[] = [];
+    const consumer = consume(sut.bus, 'transcoder', async (event) => void handled.push(event.id));
+    sut.onShutdown(() => consumer.stop());
+    sut.serve(getTrackRpc, async () => {
+      throw new RpcError('not_found', 'no such track');
+    });
+    const trackId = randomUUID();
+
+    await sut.bus.publish('transcode.failed.v1', { data: { trackId, reason: 'not an audio file' } });
+    await sut.bus.publish('ingest.upload.completed.v1', { data: { ...uploadCompletedData(), trackId } });
+    await expect(callRpc(sut.bus, getTrackRpc, { id: trackId })).rejects.toThrow('no such track');
+    await vi.waitFor(() => expect(handled).toHaveLength(1), { timeout: 15_000, interval: 50 });
+
+    const metrics = await (await fetch(`${sut.opsUrl}/metrics`)).text();
+    const series = (name: string, labels: Record<string, string>, value: number) => {
+      const has = Object.entries(labels).map(([k, v]) => `(?=[^}]*${k}="${v.replaceAll('.', '\\.')}")`);
+      return new RegExp(`^${name}\\{${has.join('')}[^}]*\\} ${value}$`, 'm');
+    };
+    expect(metrics).toMatch(
+      series('bus_events_published_total', { type: 'transcode.failed.v1', service: 'ingest' }, 1),
+    );
+    expect(metrics).toMatch(series('bus_events_published_total', { type: 'ingest.upload.completed.v1' }, 1));
+    const delivery = { consumer: 'transcoder', type: 'ingest.upload.completed.v1' };
+    expect(metrics).toMatch(series('bus_events_consumed_total', { ...delivery, outcome: 'acked' }, 1));
+    expect(metrics).toMatch(series('bus_handler_duration_seconds_count', delivery, 1));
+    const answer = { operation: 'catalog.get-track', outcome: 'not_found' };
+    expect(metrics).toMatch(series('bus_rpc_duration_seconds_count', answer, 1));
+    const lag = { consumer: 'transcoder', stream: '[A-Z0-9_]+_INGEST' };
+    expect(metrics).toMatch(series('bus_consumer_pending_messages', lag, 0));
+    expect(metrics).toMatch(series('bus_consumer_ack_pending_messages', lag, 0));
   });
 });

@@ -11,7 +11,7 @@ import {
 import { childTraceparent, runWithContext, type Logger } from '@tonearm/runtime';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Bus } from '../connection/bus-connection.ts';
+import { metricsOf, type Bus } from '../connection/bus-connection.ts';
 import type { ServiceAnnouncement } from '../discovery/service-announcer.ts';
 import { EVENT_HEADERS } from '../publish/event-publisher.ts';
 import { RpcError } from './rpc-error.ts';
@@ -96,12 +96,16 @@ export function serveRpc<D extends RpcDefinition>(
   handler: RpcHandler<D>,
 ): void {
   const subject = rpcSubject(bus.topology.namespace, definition);
+  const duration = metricsOf(bus)?.rpcDuration;
+  const operation = `${definition.service}.${definition.operation}`;
   announcement.addEndpoint(definition.operation, subject, async (msg: Msg) => {
+    const endTimer = duration?.startTimer({ operation });
     const context = {
       correlationId: msg.headers?.get(EVENT_HEADERS.correlationId) || randomUUID(),
       traceparent: childTraceparent(msg.headers?.get(EVENT_HEADERS.traceparent) || undefined),
     };
     const reply = await runWithContext(context, () => answerRpc(definition, handler, msg.data, bus.logger));
+    endTimer?.({ outcome: reply.ok ? 'ok' : reply.error.code });
     const h = natsHeaders();
     h.set(EVENT_HEADERS.correlationId, context.correlationId);
     msg.respond(JSON.stringify(reply), { headers: h });
