@@ -25,6 +25,7 @@ import { catalogRoutes } from './routes/catalog.routes.ts';
 import { identityProxy } from './routes/identity-proxy.route.ts';
 import { mediaRoutes } from './routes/media.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
+import { uploadEventsRoutes } from './routes/upload-events.routes.ts';
 import { uploadsRoutes } from './routes/uploads.routes.ts';
 import { webPages } from './routes/web-pages.route.ts';
 
@@ -93,6 +94,7 @@ export function createEdgeApp(deps: EdgeDependencies, observe: RequestObserver =
     .route('/api', adminRoutes(deps))
     .route('/api', adminOpsRoutes(deps))
     .route('/', mediaRoutes(deps))
+    .route('/api/uploads', uploadEventsRoutes(deps))
     .route('/api/uploads', uploadsRoutes(deps))
     .route('/api', catalogRoutes(deps))
     .all('/api/*', (c) => apiError(c, 'not_found', `no route ${c.req.method} ${c.req.path}`))

@@ -20,6 +20,7 @@ describe('openApiDocument', () => {
       'delete /api/tokens/{id}',
       'get /.well-known/jwks.json',
       'post /api/uploads',
+      'get /api/uploads/events',
       'get /api/uploads/{uploadId}',
       'post /api/uploads/{uploadId}/complete',
       'delete /api/uploads/{uploadId}',

@@ -25,6 +25,7 @@ import {
   registerResponseSchema,
   searchRpc,
   uploadStateSchema,
+  uploadStatusEventSchema,
   userSchema,
   waveformResponseSchema,
 } from '@tonearm/contracts';
@@ -41,6 +42,8 @@ export interface Operation {
   body?: z.ZodType;
   status: 200 | 201 | 202 | 204;
   response?: z.ZodType;
+  /** The answer's media type when it is not JSON (for a stream, `response` is one event's data). */
+  contentType?: string;
 }
 
 const byId = z.object({ id: z.uuid() });
@@ -125,6 +128,15 @@ export const publicOperations: readonly Operation[] = [
     body: createUploadRequestSchema,
     status: 201,
     response: createUploadResponseSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/uploads/events',
+    summary: "Server-Sent Events: the caller's uploads as they become processing, ready or failed",
+    auth: 'bearer',
+    status: 200,
+    response: uploadStatusEventSchema,
+    contentType: 'text/event-stream',
   },
   {
     method: 'get',
@@ -300,7 +312,9 @@ export function openApiDocument(version: string) {
             ? { description: 'Done' }
             : {
                 description: 'OK',
-                content: { 'application/json': { schema: schemaOf(operation.response, 'output') } },
+                content: {
+                  [operation.contentType ?? 'application/json']: { schema: schemaOf(operation.response, 'output') },
+                },
               },
         default: errorAnswer,
       },
