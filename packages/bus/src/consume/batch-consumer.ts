@@ -96,6 +96,7 @@ export function consumeBatches<K extends ConsumerKey>(
   const logger = bus.logger.child({ consumer: spec.durable, stream: spec.streamName });
   const settlement = new DeliverySettlement(bus, spec, logger, options.backoffMs ?? exponentialBackoff());
   const metrics = metricsOf(bus);
+  metrics?.watchLag(bus, spec);
   const stopping = new AbortController();
   const queue: JsMsg[] = [];
   let arrived: (() => void) | undefined;
