@@ -116,9 +116,9 @@ async function checkAndStartServices(config: StartConfig): Promise<void> {
   if (still.length > 0) fail(describePreflight({ ...report, services: still }, { dockerAnswered: true }));
 }
 
-function runnableApps(): AppEntry[] {
+function runnableApps(only: readonly ServiceName[] = serviceNames): AppEntry[] {
   const entries: AppEntry[] = [];
-  for (const app of serviceNames) {
+  for (const app of only) {
     const entry = appEntry(app, root);
     if (appIsRunnable(entry)) entries.push(entry);
     else say(`skipping ${app}: apps/${app}/${entry.script} does not exist (not written or not built yet)`);
@@ -186,13 +186,17 @@ async function main(): Promise<void> {
   if (created.length > 0) say(`created database ${created.join(', ')}`);
 
   say('building (nx run-many -t build)');
-  state.build = runBuild(root, printer);
+  state.build = runBuild(
+    root,
+    printer,
+    config.START_APPS?.map((app) => `@tonearm/${app}`),
+  );
   const built = await state.build.finished;
   state.build = undefined;
   if (state.stopping) return;
   if (built !== 0) fail(`tonearm: the build failed (nx exited with ${built}); see the build lines above`);
 
-  const entries = runnableApps();
+  const entries = runnableApps(config.START_APPS);
   if (entries.length === 0) fail('tonearm: no app can run yet (none has its entry file)');
 
   state.s3 = await platformS3(config, join(root, '.data', 's3'));

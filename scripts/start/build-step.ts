@@ -10,15 +10,17 @@ export interface BuildStep {
 }
 
 /**
- * Builds every project with a build target (nx skips the others and replays cached results),
- * without the nx daemon or terminal UI so nothing outlives `npm start`.
+ * Builds every project with a build target (nx skips the others and replays cached results), or
+ * only the `projects` given and what they depend on, without the nx daemon or terminal UI so
+ * nothing outlives `npm start`.
  *
  * @example
  * const build = runBuild(repositoryRoot, printer);
  * if ((await build.finished) !== 0) process.exit(1);
  */
-export function runBuild(cwd: string, printer: LinePrinter): BuildStep {
-  const child = spawn('nx', ['run-many', '-t', 'build', '--outputStyle=static'], {
+export function runBuild(cwd: string, printer: LinePrinter, projects?: readonly string[]): BuildStep {
+  const only = projects ? [`--projects=${projects.join(',')}`] : [];
+  const child = spawn('nx', ['run-many', '-t', 'build', '--outputStyle=static', ...only], {
     cwd,
     env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],

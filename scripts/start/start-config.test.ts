@@ -64,3 +64,13 @@ describe('readStartConfig', () => {
     expect(readStartConfig({ WEB_PORT: '0', LOCAL_S3_PORT: '0' })).toMatchObject({ WEB_PORT: 0, LOCAL_S3_PORT: 0 });
   });
 });
+
+describe('START_APPS', () => {
+  it('takes a comma-separated list of apps', () => {
+    expect(readStartConfig({ START_APPS: 'identity, edge' }).START_APPS).toEqual(['identity', 'edge']);
+  });
+
+  it('refuses an app that does not exist, naming the variable', () => {
+    expect(() => readStartConfig({ START_APPS: 'edge,webb' })).toThrow(/START_APPS/);
+  });
+});

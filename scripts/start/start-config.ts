@@ -1,4 +1,5 @@
 import { ConfigError, loadEnv, portVariable, urlVariable } from '@tonearm/runtime';
+import { serviceNames } from '@tonearm/contracts';
 import { storageEnvShape } from '@tonearm/storage';
 import { z } from 'zod';
 
@@ -16,6 +17,17 @@ export const startConfigShape = {
   WEB_PORT: portVariable(3000),
   /** First of the apps' ops ports (identity, ingest, ... in service order); 0 takes free ones; unset, each app's default. */
   OPS_BASE_PORT: z.coerce.number().int().min(0).max(65_500).optional(),
+  /** Only these apps (comma-separated), built and run; unset, every app. */
+  START_APPS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((app) => app.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(serviceNames)).min(1))
+    .optional(),
   START_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(25_000),
 };
