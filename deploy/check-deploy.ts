@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { serviceNames, type ServiceName } from '@tonearm/contracts';
 import { defaultOpsPorts } from '@tonearm/service-host';
 import { parse } from 'yaml';
+import { checkDashboard, checkPrometheus, definedMetricNames } from './monitoring-checks.ts';
 
 /**
  * What can be checked of the deployment without a Docker engine: every app's Dockerfile builds
@@ -273,6 +274,9 @@ interface DeployFiles {
   nginx: string;
   workspaces: string[];
   expectations: Record<ServiceName, DockerfileExpectations>;
+  dashboard: unknown;
+  prometheus: unknown;
+  metrics: Set<string>;
 }
 
 function readDeployFiles(): DeployFiles {
@@ -298,6 +302,9 @@ function readDeployFiles(): DeployFiles {
     compose: parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }),
     nginx: readFileSync(join(root, 'deploy/nginx.conf'), 'utf8'),
     workspaces: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces,
+    dashboard: JSON.parse(readFileSync(join(root, 'deploy/grafana/tonearm-dashboard.json'), 'utf8')),
+    prometheus: parse(readFileSync(join(root, 'deploy/prometheus.yml'), 'utf8')),
+    metrics: definedMetricNames([join(root, 'apps'), join(root, 'packages')]),
   };
 }
 
@@ -309,6 +316,8 @@ function checkAll(files: DeployFiles): string[] {
     ...validateComposeSpec(files.compose),
     ...checkCompose(files.compose, serviceNames),
     ...testNginxConfig(files.nginx),
+    ...checkDashboard(files.dashboard, files.metrics),
+    ...checkPrometheus(files.prometheus, defaultOpsPorts),
   ];
 }
 
@@ -389,6 +398,24 @@ export function selfTest(files: DeployFiles): string[] {
       'a misspelt compose key',
       () => validateComposeSpec({ ...compose(), services: { edge: { buidl: {} } } }),
       'additional properties',
+    ],
+    [
+      'a dashboard panel on an unknown metric',
+      () => {
+        const dashboard = structuredClone(files.dashboard) as { panels: { targets: { expr: string }[] }[] };
+        dashboard.panels[0]!.targets[0]!.expr = 'sum(rate(bus_events_publishd_total[1m]))';
+        return checkDashboard(dashboard, files.metrics);
+      },
+      'bus_events_publishd_total',
+    ],
+    [
+      'an unscraped service',
+      () => {
+        const prometheus = structuredClone(files.prometheus) as { scrape_configs: { job_name: string }[] };
+        prometheus.scrape_configs = prometheus.scrape_configs.filter((job) => job.job_name !== 'catalog');
+        return checkPrometheus(prometheus, defaultOpsPorts);
+      },
+      'nothing scrapes catalog',
     ],
     [
       'a broken nginx config',
