@@ -22,6 +22,7 @@ import { adminOpsRoutes } from './routes/admin-ops.routes.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { apiError } from './routes/api-error.ts';
 import { catalogRoutes } from './routes/catalog.routes.ts';
+import { coverRoutes } from './routes/cover.routes.ts';
 import { identityProxy } from './routes/identity-proxy.route.ts';
 import { mediaRoutes } from './routes/media.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
@@ -96,6 +97,7 @@ export function createEdgeApp(deps: EdgeDependencies, observe: RequestObserver =
     .route('/', mediaRoutes(deps))
     .route('/api/uploads', uploadEventsRoutes(deps))
     .route('/api/uploads', uploadsRoutes(deps))
+    .route('/api', coverRoutes(deps))
     .route('/api', catalogRoutes(deps))
     .all('/api/*', (c) => apiError(c, 'not_found', `no route ${c.req.method} ${c.req.path}`))
     .all('/stream/*', (c) => apiError(c, 'not_found', 'no such media file'))

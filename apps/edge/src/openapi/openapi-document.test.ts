@@ -29,6 +29,8 @@ describe('openApiDocument', () => {
       'delete /api/tracks/{id}',
       'get /api/tracks/{id}/playback',
       'get /api/tracks/{id}/waveform',
+      'get /api/tracks/{id}/cover',
+      'get /api/albums/{id}/cover',
       'get /api/artists',
       'get /api/artists/{id}',
       'get /api/albums',

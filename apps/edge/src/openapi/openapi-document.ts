@@ -47,6 +47,7 @@ export interface Operation {
 }
 
 const byId = z.object({ id: z.uuid() });
+const coverImageSchema = z.string().meta({ contentMediaType: 'image/*', description: 'The image bytes' });
 const uploadId = z.object({ uploadId: z.uuid() });
 
 /** Every call of api.md, with the contracts' schemas of its input and answer. */
@@ -218,6 +219,26 @@ export const publicOperations: readonly Operation[] = [
     params: byId,
     status: 200,
     response: waveformResponseSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/tracks/{id}/cover',
+    summary: "The track's cover art from its tags (stored image type, ETag; 404 when it has none)",
+    auth: 'optional',
+    params: byId,
+    status: 200,
+    response: coverImageSchema,
+    contentType: 'image/*',
+  },
+  {
+    method: 'get',
+    path: '/api/albums/{id}/cover',
+    summary: "The album's cover art: the first cover among its tracks (404 when none has one)",
+    auth: 'optional',
+    params: byId,
+    status: 200,
+    response: coverImageSchema,
+    contentType: 'image/*',
   },
   {
     method: 'get',
