@@ -2,21 +2,26 @@
  * Catalog projection benchmark. Prints projected events per second against a baseline measured
  * in the same run: batched raw multi-row INSERTs of exactly the rows the projection produced.
  *
- * 1. rebuild: every event read back from JetStream (ordered consumers) and projected in batches
- *    into a shadow schema, then swapped in (`npm run rebuild`'s path);
- * 2. live: the first 2000 events applied one transaction each by 4 concurrent workers (the
- *    consumers' path, without the bus);
+ * 1. rebuild: every event read back from JetStream (ordered consumers) and projected in merged
+ *    batches into a shadow schema, its indexes built, then swapped in (`npm run rebuild`'s path);
+ * 2. live: the service's own consumers (`startProjectionConsumers`: `consumeBatches` on the five
+ *    durable catalog consumers, the live `CatalogProjector` with its locks) project every event
+ *    from JetStream into an empty read model, timed until `processed_events` holds them all
+ *    (polled every 50 ms); each round recreates the durables so they deliver everything again;
  * 3. baseline: the rows of every table of the result, inserted 500 rows per INSERT statement.
  *
  * Needs NATS and Postgres. Usage: `node bench/catalog/run.ts [--tracks 2500] [--rounds 3]`; the
- * machine is shared, so rebuild and baseline alternate and the medians are compared.
+ * machine is shared, so the three alternate in each round and the medians are compared.
  */
 import { parseArgs } from 'node:util';
-import { connectBus, provisionTopology, type KnownEvent } from '@tonearm/bus';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connectBus, provisionTopology, type Bus, type KnownEvent } from '@tonearm/bus';
 import { createLogger } from '@tonearm/runtime';
 import { createIsolatedDatabase, isolatedNamespace, serviceUrls, type IsolatedDatabase } from '@tonearm/testing';
 import pg from 'pg';
+import { startProjectionConsumers } from '../../apps/catalog/src/consumers/projection-consumers.ts';
 import { CatalogProjector } from '../../apps/catalog/src/projection/catalog-projector.ts';
+import { CATALOG_CONSUMERS } from '../../apps/catalog/src/projection/projection-metrics.ts';
 import { rebuildProjection } from '../../apps/catalog/src/projection/projection-rebuild.ts';
 import {
   LIVE_SCHEMA,
@@ -116,6 +121,31 @@ async function rawInserts(url: string, rows: Map<string, Record<string, unknown>
   return inserted;
 }
 
+/** Recreates the durable catalog consumers, so they deliver every stored event again. */
+async function resetConsumers(bus: Bus): Promise<void> {
+  for (const key of CATALOG_CONSUMERS) {
+    const { streamName, durable } = bus.topology.consumer(key);
+    await bus.jsm.consumers.delete(streamName, durable).catch(() => undefined);
+  }
+  await provisionTopology(bus);
+}
+
+/** Runs the live consumers into an empty read model until every event is projected. */
+async function liveProjection(bus: Bus, url: string, expected: number): Promise<void> {
+  const live = openCatalogDatabase(url, { poolSize: 4 });
+  const consumers = startProjectionConsumers(bus, new CatalogProjector(live.db), 256);
+  try {
+    for (;;) {
+      const { rows } = await live.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processed_events');
+      if (rows[0]!.n >= expected) return;
+      await sleep(50);
+    }
+  } finally {
+    await consumers.stop();
+    await live.close();
+  }
+}
+
 const logger = createLogger({ service: 'bench-catalog', instanceId: 'bench', level: 'warn' });
 const databases: IsolatedDatabase[] = [];
 const fresh = async (label: string) => {
@@ -138,6 +168,8 @@ try {
 
   const rebuildSeconds: number[] = [];
   const replaySeconds: number[] = [];
+  const indexSeconds: number[] = [];
+  const liveSeconds: number[] = [];
   const baselineSeconds: number[] = [];
   let rowCount = 0;
   for (let round = 0; round < rounds; round++) {
@@ -145,44 +177,35 @@ try {
     const rebuild = await timed(() => rebuildProjection({ databaseUrl: rebuilt.url, bus, logger }));
     rebuildSeconds.push(rebuild.seconds);
     replaySeconds.push(rebuild.result.phasesMs.firstPass / 1000);
+    indexSeconds.push(rebuild.result.phasesMs.indexes / 1000);
     const rows = await tableRows(rebuilt.url);
     const baselineDb = await fresh('bench_raw');
     const baseline = await timed(() => rawInserts(baselineDb.url, rows));
     baselineSeconds.push(baseline.seconds);
     rowCount = baseline.result;
+    await resetConsumers(bus);
+    const liveDb = await fresh('bench_live');
+    liveSeconds.push((await timed(() => liveProjection(bus, liveDb.url, events.length))).seconds);
+    await Promise.all(databases.splice(0).map((d) => d.drop()));
   }
-
-  const liveDb = await fresh('bench_live');
-  const live = openCatalogDatabase(liveDb.url, { poolSize: 4 });
-  const projector = new CatalogProjector(live.db);
-  const liveEvents = events.slice(0, 2000);
-  const queue = [...liveEvents];
-  const perEvent = await timed(() =>
-    Promise.all(
-      Array.from({ length: 4 }, async () => {
-        for (let event = queue.shift(); event; event = queue.shift()) await projector.apply(event);
-      }),
-    ),
-  );
-  await live.close();
 
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const rate = (seconds: number) => events.length / seconds;
   const baselineRate = rate(median(baselineSeconds));
   const line = (label: string, seconds: number) =>
     console.log(
-      `${label.padEnd(58)} ${rate(seconds).toFixed(0).padStart(7)} events/s  (${seconds.toFixed(2)} s)  ratio ${(rate(seconds) / baselineRate).toFixed(2)}x`,
+      `${label.padEnd(62)} ${rate(seconds).toFixed(0).padStart(7)} events/s  (${seconds.toFixed(2)} s)  ratio ${(rate(seconds) / baselineRate).toFixed(2)}x`,
     );
-  console.log(`medians of ${rounds} rounds, each round: rebuild then baseline on fresh databases`);
+  console.log(`medians of ${rounds} rounds, each round: rebuild, baseline, live on fresh databases`);
   console.log(
-    `${'baseline: raw INSERTs of the same rows, 500 per statement'.padEnd(58)} ${baselineRate.toFixed(0).padStart(7)} events/s  (${median(baselineSeconds).toFixed(2)} s, ${rowCount} rows)`,
+    `${'baseline: raw INSERTs of the same rows, 500 per statement'.padEnd(62)} ${baselineRate.toFixed(0).padStart(7)} events/s  (${median(baselineSeconds).toFixed(2)} s, ${rowCount} rows)`,
   );
-  line('rebuild: from JetStream, batched projection, swap', median(rebuildSeconds));
+  line('rebuild: from JetStream, merged batches, indexes, swap', median(rebuildSeconds));
   line('  of which the replay (stream reads + projection)', median(replaySeconds));
-  const liveRate = liveEvents.length / perEvent.seconds;
   console.log(
-    `${'live: one transaction per event, 4 workers (first 2000)'.padEnd(58)} ${liveRate.toFixed(0).padStart(7)} events/s  (${perEvent.seconds.toFixed(2)} s)  ratio ${(liveRate / baselineRate).toFixed(2)}x`,
+    `${'  of which building the deferred indexes'.padEnd(62)} ${median(indexSeconds).toFixed(2).padStart(7)} s`,
   );
+  line('live: the service consumers, consumeBatches, 256 per batch', median(liveSeconds));
   console.log('target: projection >= 0.5x the baseline');
 } finally {
   await Promise.all(databases.map((d) => d.drop()));

@@ -1,6 +1,7 @@
 import { createIsolatedDatabase, type IsolatedDatabase } from '@tonearm/testing';
 import { listTracksRpc } from '@tonearm/contracts';
 import type { KnownEvent } from '@tonearm/bus';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogProjector } from '../src/projection/catalog-projector.ts';
 import { rebuildProjection, type RebuildPhase } from '../src/projection/projection-rebuild.ts';
@@ -30,6 +31,21 @@ async function orderedProjection(events: KnownEvent[]) {
   return dumpTables(reference.url, LIVE_SCHEMA);
 }
 
+/** Every index of the live schema, the ones a rebuild drops while replaying included. */
+async function indexDefinitions(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ indexdef: string }>(
+      'SELECT indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY indexname',
+      [LIVE_SCHEMA],
+    );
+    return rows.map((r) => r.indexdef);
+  } finally {
+    await client.end();
+  }
+}
+
 beforeAll(async () => {
   harness = await startCatalogHarness('catalog-rb');
 });
@@ -45,6 +61,7 @@ describe('rebuild', () => {
     await harness.publishAndWait(history);
     const live = await dumpTables(harness.database.url, LIVE_SCHEMA);
     expect(live).toEqual(await orderedProjection(history));
+    const indexesBefore = await indexDefinitions(harness.database.url);
     const report = await rebuildProjection({
       databaseUrl: harness.database.url,
       bus: harness.service.bus,
@@ -53,6 +70,7 @@ describe('rebuild', () => {
     });
     expect(report.events).toBe(live.processed_events!.length);
     expect(await dumpTables(harness.database.url, LIVE_SCHEMA)).toEqual(live);
+    expect(await indexDefinitions(harness.database.url)).toEqual(indexesBefore);
   });
 
   it('keeps serving the old tables during the rebuild and loses no event that arrives meanwhile', async () => {

@@ -8,9 +8,19 @@ import {
   openCatalogDatabase,
   SHADOW_SCHEMA,
 } from '../repositories/catalog-database.ts';
+import { createIndexes, dropSecondaryIndexes } from '../repositories/deferred-indexes.ts';
 import { SWAP_LOCK } from '../repositories/projection-repository.ts';
 import { CatalogProjector } from './catalog-projector.ts';
+import { mergedBatchWriter } from './merged-batch-writer.ts';
 import { CATALOG_CONSUMERS } from './projection-metrics.ts';
+
+/** Indexes the projection itself reads through (refreshes by album and artist, deletions); kept while replaying. */
+const LOOKUP_INDEXES = [
+  'tracks_album_idx',
+  'tracks_artist_idx',
+  'tracks_album_artist_idx',
+  'listening_history_track_idx',
+];
 
 /** Where a rebuild is; tests and operators can watch (and act) at each step. */
 export type RebuildPhase = 'initial-pass-done' | 'locked' | 'swapped';
@@ -20,8 +30,11 @@ export interface RebuildReport {
   events: number;
   streams: Record<string, number>;
   durationMs: number;
-  /** Milliseconds spent preparing the shadow schema, in the first pass, and under the lock (catch-up and swap). */
-  phasesMs: { prepare: number; firstPass: number; locked: number };
+  /**
+   * Milliseconds spent preparing the shadow schema, in the first pass, building its secondary
+   * indexes, and under the lock (catch-up and swap).
+   */
+  phasesMs: { prepare: number; firstPass: number; indexes: number; locked: number };
 }
 
 /** How to rebuild. */
@@ -37,9 +50,11 @@ export interface RebuildOptions {
 /**
  * Rebuilds the read model from the streams while the service keeps serving the old one:
  *
- * 1. migrates an empty shadow schema and replays every catalog stream into it from its first
- *    message up to the last one stored when the pass began (ordered consumers, all streams read
- *    at once, one set-based transaction per batch: see {@link CatalogProjector});
+ * 1. migrates an empty shadow schema, drops its secondary indexes, and replays every catalog
+ *    stream into it from its first message up to the last one stored when the pass began
+ *    (ordered consumers, all streams read at once, their batches merged into one set-based
+ *    transaction: see {@link mergedBatchWriter} and {@link CatalogProjector}), then builds the
+ *    indexes once;
  * 2. takes the swap lock exclusively: it waits for live projections in flight to commit and holds
  *    new ones back (each live projection transaction starts by taking it shared);
  * 3. catches up: replays what was stored since the first pass, up to the stream's end now;
@@ -57,7 +72,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   const started = Date.now();
   const { databaseUrl, bus, logger } = options;
   const batchSize = options.batchSize ?? 1000;
-  const phasesMs = { prepare: 0, firstPass: 0, locked: 0 };
+  const phasesMs = { prepare: 0, firstPass: 0, indexes: 0, locked: 0 };
   let mark = performance.now();
   const lap = (phase: keyof typeof phasesMs) => {
     phasesMs[phase] = Math.round(performance.now() - mark);
@@ -65,36 +80,46 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   };
   await dropSchema(databaseUrl, SHADOW_SCHEMA);
   await migrateCatalogSchema(databaseUrl, SHADOW_SCHEMA);
+  const lockClient = new pg.Client({ connectionString: databaseUrl });
+  await lockClient.connect();
+  const deferred = await dropSecondaryIndexes(lockClient, SHADOW_SCHEMA, LOOKUP_INDEXES).catch(
+    async (error: unknown) => {
+      await lockClient.end();
+      throw error;
+    },
+  );
   lap('prepare');
   const shadow = openCatalogDatabase(databaseUrl, { schemaName: SHADOW_SCHEMA, poolSize: 2 });
   const projector = new CatalogProjector(shadow.db, { target: 'shadow' });
   const streams = [...new Set(CATALOG_CONSUMERS.map((key) => bus.topology.consumer(key).streamName))];
   const positions = new Map(streams.map((name) => [name, 0]));
   const counts: Record<string, number> = Object.fromEntries(streams.map((name) => [name, 0]));
-  // Streams are read at once; their batches are projected one at a time (the batch projector is the only writer).
-  let writes: Promise<unknown> = Promise.resolve();
-  const project = (stream: string, events: KnownEvent[]) => {
-    const write = writes.then(() => projector.applyBatch(events));
-    writes = write.catch(() => undefined);
-    counts[stream]! += events.length;
-    return write.then(() => undefined);
-  };
-  const replayAll = () =>
-    Promise.all(
+  // Streams are read at once; their batches are merged and written one write at a time (the only writer).
+  const replayAll = async () => {
+    const writer = mergedBatchWriter(streams.length, (events) => projector.applyBatch(events));
+    const reads = Promise.all(
       streams.map(async (stream) => {
-        const { state } = await bus.jsm.streams.info(stream);
-        const from = Math.max(positions.get(stream)! + 1, state.first_seq);
-        const last = await replayStream(bus, stream, from, state.last_seq, batchSize, (events) =>
-          project(stream, events),
-        );
-        positions.set(stream, Math.max(positions.get(stream)!, last));
+        try {
+          const { state } = await bus.jsm.streams.info(stream);
+          const from = Math.max(positions.get(stream)! + 1, state.first_seq);
+          const last = await replayStream(bus, stream, from, state.last_seq, batchSize, (events) => {
+            counts[stream]! += events.length;
+            return writer.hand(events);
+          });
+          positions.set(stream, Math.max(positions.get(stream)!, last));
+        } finally {
+          writer.done();
+        }
       }),
     );
-  const lockClient = new pg.Client({ connectionString: databaseUrl });
-  await lockClient.connect();
+    await reads;
+    await writer.flushed();
+  };
   try {
     await replayAll();
     lap('firstPass');
+    await createIndexes(lockClient, deferred);
+    lap('indexes');
     logger.info({ counts }, 'rebuild: first pass done');
     await options.onPhase?.('initial-pass-done');
     await lockClient.query('SELECT pg_advisory_lock($1)', [SWAP_LOCK]);
