@@ -1,47 +1,14 @@
-import { execFile, spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../../apps/edge/test/support/platform.ts';
 import { uploadStateKey } from '../src/ingest/upload-state.ts';
+import { noise, tonearm as runTonearm, tone } from './ingest-support.ts';
 
-const run = promisify(execFile);
-const bin = resolve(import.meta.dirname, '../bin/tonearm.js');
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the tonearm command as a user would, with its own config dir and the edge as server. */
-function tonearm(args: string[], input = ''): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, XDG_CONFIG_HOME: configHome, TONEARM_SERVER: platform.edgeUrl, TONEARM_TOKEN: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
-
-/** A short tone with tags, encoded by ffmpeg into the format the extension names. */
-async function tone(path: string, tags: { title: string; artist: string; album: string; track: number }) {
-  await mkdir(resolve(path, '..'), { recursive: true });
-  await run('ffmpeg', [
-    ...['-v', 'error', '-f', 'lavfi', '-i', `sine=frequency=${300 + tags.track * 110}:duration=1`, '-ac', '2'],
-    ...['-metadata', `title=${tags.title}`, '-metadata', `artist=${tags.artist}`],
-    ...['-metadata', `album=${tags.album}`, '-metadata', `track=${tags.track}`],
-    path,
-  ]);
+function tonearm(args: string[], input = '') {
+  return runTonearm(args, { XDG_CONFIG_HOME: configHome, TONEARM_SERVER: platform.edgeUrl }, input);
 }
 
 let platform: Platform;
@@ -203,10 +170,7 @@ describe('tonearm against the running platform', () => {
   it('sends only the parts an interrupted multipart upload still misses', async () => {
     const path = join(root, 'long', 'long noise.flac');
     await mkdir(join(root, 'long'));
-    await run('ffmpeg', [
-      ...['-v', 'error', '-f', 'lavfi', '-i', 'anoisesrc=d=75:r=44100:seed=7', '-ac', '2', '-metadata', 'title=Noise'],
-      path,
-    ]);
+    await noise(path, 75, 'Noise');
     const bytes = await readFile(path);
     const info = await stat(path);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
