@@ -170,7 +170,7 @@ describe('tonearm ingest of a whole label folder against the running platform', 
     ]);
     expect(report.interrupted).toBe(false);
     expect(audioCount + 4).toBe(30);
-  }, 300_000);
+  }, 600_000);
 
   it('keeps albums together with their tracks in track-number order', async () => {
     const listed = await platform.request('GET', '/api/albums?limit=100', { token });
