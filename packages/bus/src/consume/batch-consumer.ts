@@ -221,7 +221,10 @@ export function consumeBatches<K extends ConsumerKey>(
   async function settleFailed(pending: Pending, error: unknown, attached: Attached): Promise<void> {
     const eventLogger = logger.child({ eventId: pending.event.id, eventType: pending.event.type });
     for (const msg of pending.messages) {
-      count(pending.event.type, await settlement.failed(msg, pending.event, error, attached.maxDeliver, eventLogger));
+      const outcome = await runInEventContext(msg, pending.event, () =>
+        settlement.failed(msg, pending.event, error, attached.maxDeliver, eventLogger),
+      );
+      count(pending.event.type, outcome);
     }
   }
 

@@ -151,10 +151,18 @@ export function consume<K extends ConsumerKey>(
       clearInterval(heartbeat);
       endTimer?.();
     }
-    if (failure) return settlement.failed(msg, event, failure.error, attached.maxDeliver, eventLogger);
-    await msg.ackAck().catch((err: unknown) => {
-      eventLogger.warn({ err }, 'ack not confirmed; the event may be delivered again');
-    });
+    // Settling logs too (retry, dead letter): in the event's context, so those lines carry its correlation id.
+    if (failure) {
+      const { error } = failure;
+      return runInEventContext(msg, event, () =>
+        settlement.failed(msg, event, error, attached.maxDeliver, eventLogger),
+      );
+    }
+    await runInEventContext(msg, event, () =>
+      msg.ackAck().catch((err: unknown) => {
+        eventLogger.warn({ err }, 'ack not confirmed; the event may be delivered again');
+      }),
+    );
     return 'acked';
   }
 
