@@ -11,11 +11,6 @@ import type {
   ListDeadLettersResponse,
   OpsStatusResponse,
   RetryDeadLetterResponse,
-  DeadLetterResponse,
-  JourneyResponse,
-  ListDeadLettersResponse,
-  OpsStatusResponse,
-  RetryDeadLetterResponse,
   RegisterResponse,
   TokenPairResponse,
   Track,
@@ -231,84 +226,8 @@ export class ApiClient {
    * `GET /api/uploads/events`: the open Server-Sent Events stream of the caller's uploads, read
    * with fetch because EventSource cannot send the bearer token.
    */
-  async uploadEvents(options: { signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
-    const open = () =>
-      this.#fetch('/api/uploads/events', {
-        headers: { accept: 'text/event-stream', authorization: `Bearer ${this.#accessToken ?? ''}` },
-        signal: options.signal,
-      });
-    let response: Response;
-    try {
-      response = await open();
-      if (response.status === 401 && (await this.refresh())) response = await open();
-    } catch (error) {
-      if ((error as Error).name === 'AbortError') throw error;
-      throw networkError(error);
-    }
-    if (!response.ok || !response.body) {
-      const body: unknown = await response.json().catch(() => null);
-      throw toApiError(response.status, body, response.headers.get('retry-after'));
-    }
-    return response.body;
-  }
-
-  /** `GET /api/ops/status` (admins): services, instances, streams and consumers, dead letters. */
-  opsStatus(options: { signal?: AbortSignal } = {}): Promise<OpsStatusResponse> {
-    return this.#request('GET', '/api/ops/status', { signal: options.signal });
-  }
-
-  /** `GET /api/ops/dead-letters` (admins), newest first. */
-  listDeadLetters(query: { consumer?: string; limit?: number } = {}): Promise<ListDeadLettersResponse> {
-    return this.#request('GET', `/api/ops/dead-letters${queryString(query)}`);
-  }
-
-  /** `GET /api/ops/dead-letters/:seq` (admins): with the original message. */
-  getDeadLetter(seq: number): Promise<DeadLetterResponse> {
-    return this.#request('GET', `/api/ops/dead-letters/${seq}`);
-  }
-
-  /** `POST /api/ops/dead-letters/:seq/retry` (admins): the original goes back onto its subject. */
-  retryDeadLetter(seq: number): Promise<RetryDeadLetterResponse> {
-    return this.#request('POST', `/api/ops/dead-letters/${seq}/retry`);
-  }
-
-  /** `DELETE /api/ops/dead-letters/:seq` (admins). */
-  dropDeadLetter(seq: number): Promise<void> {
-    return this.#request('DELETE', `/api/ops/dead-letters/${seq}`);
-  }
-
-  /** `GET /api/ops/journey/:correlationId` (admins): every stored event of one upload, oldest first. */
-  journey(correlationId: string): Promise<JourneyResponse> {
-    return this.#request('GET', `/api/ops/journey/${encodeURIComponent(correlationId)}`);
-  }
-
-  /**
-   * `GET /api/events?subject=` (admins): the open Server-Sent Events stream of the bus, read with
-   * fetch so the access token travels in the Authorization header (EventSource cannot send it).
-   */
-  busEvents(options: { subject?: string; signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
-    return this.#openEventStream(`/api/events${queryString({ subject: options.subject })}`, options.signal);
-  }
-
-  async #openEventStream(path: string, signal: AbortSignal | undefined): Promise<ReadableStream<Uint8Array>> {
-    const open = () =>
-      this.#fetch(path, {
-        headers: { accept: 'text/event-stream', authorization: `Bearer ${this.#accessToken ?? ''}` },
-        signal,
-      });
-    let response: Response;
-    try {
-      response = await open();
-      if (response.status === 401 && (await this.refresh())) response = await open();
-    } catch (error) {
-      if ((error as Error).name === 'AbortError') throw error;
-      throw networkError(error);
-    }
-    if (!response.ok || !response.body) {
-      const body: unknown = await response.json().catch(() => null);
-      throw toApiError(response.status, body, response.headers.get('retry-after'));
-    }
-    return response.body;
+  uploadEvents(options: { signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
+    return this.#openEventStream('/api/uploads/events', options.signal);
   }
 
   /** `GET /api/ops/status` (admins): services, instances, streams and consumers, dead letters. */
