@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { RunningService } from '@tonearm/service-host';
 import type { Redis } from 'ioredis';
-import type { CheckResult } from '@tonearm/runtime';
+import { httpRequestMetrics, type CheckResult } from '@tonearm/runtime';
 import { appContextCheckName } from './app-context-health.provider.ts';
 import { AppModule } from './app.module.ts';
 import type { identityEnvShape } from './config/identity-env.ts';
@@ -94,6 +94,7 @@ export async function startIdentityApp(
       { logger: new NestLogger(service.logger), abortOnError: false },
     );
     app.disable('x-powered-by');
+    app.use(httpRequestMetrics(service.metrics));
     await app.listen(config.IDENTITY_PORT, config.IDENTITY_HOST);
     const { port } = app.getHttpServer().address() as AddressInfo;
     const host = config.IDENTITY_HOST.includes(':') ? `[${config.IDENTITY_HOST}]` : config.IDENTITY_HOST;

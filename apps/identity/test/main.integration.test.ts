@@ -106,7 +106,8 @@ describe('identity service', () => {
     }
   });
 
-  it('serves Prometheus metrics naming the identity service', async () => {
+  it('serves Prometheus metrics naming the identity service, with HTTP durations by route and status', async () => {
+    expect((await fetch(`http://127.0.0.1:${httpPort}/.well-known/jwks.json`)).status).toBe(200);
     const response = await fetch(`${sut.opsUrl}/metrics`);
     const body = await response.text();
 
@@ -117,6 +118,15 @@ describe('identity service', () => {
     expect(info).toContain('service="identity"');
     expect(info).toContain(`version="${version}"`);
     expect(info).toMatch(/\} 1$/);
+    const jwks = body
+      .split('\n')
+      .find(
+        (line) =>
+          line.startsWith('http_request_duration_seconds_count{') && line.includes('route="/.well-known/jwks.json"'),
+      );
+    expect(jwks).toContain('method="GET"');
+    expect(jwks).toContain('status="200"');
+    expect(Number(jwks!.split(' ').pop())).toBeGreaterThanOrEqual(1);
   });
 
   it('writes Nest start-up lines as JSON through the service logger', () => {
