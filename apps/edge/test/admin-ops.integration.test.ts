@@ -33,20 +33,20 @@ async function correlationOf(id: string): Promise<string> {
   throw new Error(`no ingest.upload.completed.v1 stored for track ${id}`);
 }
 
-/** A dead letter as a consumer leaves it: a `playback.finished.v1` for the track that the catalog never got. */
+/** A dead letter as a consumer leaves it: a `playback.started.v1` for the track that the catalog never got. */
 async function deadLetteredPlay(): Promise<string> {
   const play = {
     id: randomUUID(),
-    type: 'playback.finished.v1',
+    type: 'playback.started.v1',
     version: 1,
     occurredAt: new Date().toISOString(),
     correlationId: randomUUID(),
-    data: { trackId, userId: owner.userId, sessionId: 'ops-test', positionMs: 3000 },
+    data: { trackId, userId: owner.userId, sessionId: 'ops-test', positionMs: 0 },
   };
   const data: EventData<'ops.message.dead-lettered.v1'> = {
     stream: platform.bus.topology.stream('playback').name,
     consumer: 'catalog-playback',
-    subject: platform.bus.topology.subjectOf('playback.finished.v1'),
+    subject: platform.bus.topology.subjectOf('playback.started.v1'),
     streamSequence: 1,
     deliveries: 10,
     reason: 'max-deliveries',
