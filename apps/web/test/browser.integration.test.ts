@@ -33,7 +33,7 @@ async function waitForPages(edgeUrl: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startPlatform({ readyTimeoutMs: 120_000 });
   web = await startChildService({
     app: 'web',
     env: { BUS_NAMESPACE: platform.bus.topology.namespace, WEB_PORT: '0', LOG_LEVEL: 'warn' },
@@ -59,7 +59,7 @@ beforeAll(async () => {
   page.on('request', (request) => {
     if (new URL(request.url()).pathname.endsWith('/master.m3u8')) masterUrls.push(request.url());
   });
-}, 180_000);
+}, 400_000);
 
 afterAll(async () => {
   await context?.close();
