@@ -179,6 +179,10 @@ try {
   };
   const bareBatchTimes: number[] = [];
   const pipelineBatchTimes: number[] = [];
+  /** Per batch round: the workers' resident memory (MB) after a few jobs, at its peak, and at the end. */
+  const rssRounds: { early: number; peak: number; end: number }[] = [];
+  const rssOf = async (pid: number) =>
+    Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
   const timeBareBatch = async () => {
     bareBatchTimes.push(
       await timed(() =>
@@ -190,7 +194,20 @@ try {
     const workers = [await harness.startWorker(batchEnv), await harness.startWorker(batchEnv)];
     const staged = [];
     for (const source of sources) staged.push(await harness.stage(await readFile(source.path), source));
+    const pids = workers.map((w) => w.process.pid!);
+    const round = { early: 0, peak: 0, end: 0 };
+    const started = performance.now();
+    const sampler = setInterval(() => {
+      void Promise.all(pids.map(rssOf)).then((mbs) => {
+        const most = Math.max(...mbs);
+        round.peak = Math.max(round.peak, most);
+        if (performance.now() - started < 5_000) round.early = Math.max(round.early, most);
+      });
+    }, 250);
     pipelineBatchTimes.push(await pipeline(staged));
+    clearInterval(sampler);
+    round.end = Math.max(...(await Promise.all(pids.map(rssOf))));
+    rssRounds.push(round);
     await Promise.all(workers.map((w) => w.stop()));
   };
   // Bare, pipeline, pipeline, bare: a steady drift in load cancels out of the means.
@@ -208,6 +225,12 @@ try {
     `   two transcoder workers, 1 job each: ${pipelineBatch.toFixed(2)} s (${(audio / pipelineBatch).toFixed(1)}x realtime)  rounds ${list(pipelineBatchTimes)}`,
   );
   console.log(`   ratio of capacity (bare / pipeline) = ${(bareBatch / pipelineBatch).toFixed(2)}  (target >= 0.9)`);
+  const mb = (value: number) => `${Math.round(value)} MB`;
+  for (const [i, r] of rssRounds.entries()) {
+    console.log(
+      `   worker RSS, round ${i + 1} (largest of the two workers): first 5 s ${mb(r.early)}, peak ${mb(r.peak)}, end ${mb(r.end)}  (target <= 250 MB, flat)`,
+    );
+  }
 } finally {
   await harness.close().catch((error: unknown) => console.error('cleanup incomplete:', error));
   await services.stop();

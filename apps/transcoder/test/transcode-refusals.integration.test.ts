@@ -24,7 +24,8 @@ afterAll(() => harness?.close());
 async function failure(trackId: string) {
   let events: Awaited<ReturnType<TranscoderHarness['transcodeEvents']>> = [];
   await vi.waitFor(async () => {
-    events = await harness.transcodeEvents(trackId);
+    // A slow machine may report progress on a source before refusing it; the outcome is what counts.
+    events = (await harness.transcodeEvents(trackId)).filter((e) => e.type !== 'transcode.progressed.v1');
     expect(events.length).toBeGreaterThan(0);
   }, WAIT);
   expect(events.map((e) => e.type)).toEqual(['transcode.failed.v1']);

@@ -18,6 +18,7 @@ import {
   type MasterVariant,
 } from './hls-playlist.ts';
 import { parseEbur128Summary, withGain } from './loudness.ts';
+import { SegmentShipper } from './segment-shipper.ts';
 import { checkDecodedLength, formatPosition, planAudio, type AudioPlan, type ProbeSummary } from './source-check.ts';
 import { stableEventId } from './stable-event-id.ts';
 import type { TranscodeMetrics } from './transcode-metrics.ts';
@@ -65,6 +66,22 @@ export const CACHE_CONTROL = {
 } as const;
 
 const UPLOAD_CONCURRENCY = 8;
+
+/** Milliseconds spent in each phase of a job, for its log line. */
+class PhaseClock {
+  private last = performance.now();
+  private readonly phases: Record<string, number> = {};
+
+  mark(phase: string): void {
+    const now = performance.now();
+    this.phases[phase] = Math.round(now - this.last);
+    this.last = now;
+  }
+
+  all(): Record<string, number> {
+    return { ...this.phases };
+  }
+}
 
 /** The source cannot become a track; the reason is for the person who uploaded it. */
 class SourceRefused extends Error {
@@ -146,7 +163,9 @@ export class TranscodeService {
   ): Promise<TranscodeResult> {
     const settings = this.deps.settings();
     const sourcePath = join(dir, 'source');
+    const phases = new PhaseClock();
     const bytes = await this.download(job.source.key, sourcePath);
+    phases.mark('downloadMs');
     if (bytes === 0) throw new SourceRefused('the file is empty');
 
     const probe = await this.deps.ffprobe.probe(sourcePath).catch((error: unknown) => {
@@ -159,18 +178,44 @@ export class TranscodeService {
     const planned = planAudio(probe);
     if (!planned.ok) throw new SourceRefused(planned.reason);
     const plan = planned.plan;
+    phases.mark('probeMs');
     logger.info({ probe, plan, encoderProcesses, trackId: job.trackId }, 'transcoding');
 
     const hlsDir = join(dir, 'hls');
     await mkdir(hlsDir);
-    const { log, peaks } = await this.runPass(job, sourcePath, hlsDir, probe, plan, settings, encoderProcesses, logger);
+    const prefix = objectKeys.hlsPrefix(job.trackId);
+    // Finished segments go to storage while ffmpeg makes the next ones.
+    const shipper = new SegmentShipper({
+      dir: hlsDir,
+      renditions: settings.ladder.map((rung) => rung.name),
+      concurrency: UPLOAD_CONCURRENCY,
+      upload: async (rendition, file) =>
+        this.put(
+          `${prefix}${rendition}/${file}`,
+          await readFile(join(hlsDir, rendition, file)),
+          contentTypeOf(file),
+          CACHE_CONTROL.media,
+        ),
+    });
+    const { log, peaks } = await this.runPass(job, sourcePath, hlsDir, probe, plan, settings, encoderProcesses, {
+      logger,
+      onSegments: () => void shipper.scan(),
+    }).catch(async (error: unknown) => {
+      await shipper.drain().catch(() => undefined);
+      if (error instanceof SourceRefused) await this.discardShipped(prefix, shipper);
+      throw error;
+    });
+    phases.mark('passMs');
+    await shipper.drain();
     const decodedSeconds = peaks.frameCount / plan.sampleRate;
     const truncated = checkDecodedLength(probe, decodedSeconds);
-    if (truncated) throw new SourceRefused(truncated);
+    if (truncated) {
+      await this.discardShipped(prefix, shipper);
+      throw new SourceRefused(truncated);
+    }
     const measured = parseEbur128Summary(log);
     if (!measured) throw new Error('ffmpeg finished without an ebur128 summary');
 
-    const prefix = objectKeys.hlsPrefix(job.trackId);
     const variants: MasterVariant[] = [];
     const renditions: EventData<'transcode.completed.v1'>['renditions'] = [];
     const uploads: { key: string; body: () => Promise<Uint8Array | string>; type: string; cache: string }[] = [];
@@ -197,6 +242,7 @@ export class TranscodeService {
       });
       const media = [...(playlist.initUri ? [playlist.initUri] : []), ...playlist.segments.map((s) => s.uri)];
       for (const file of media) {
+        if (shipper.shipped.has(`${rung.name}/${file}`)) continue;
         uploads.push({
           key: `${prefix}${rung.name}/${file}`,
           body: () => readFile(join(rungDir, file)),
@@ -230,6 +276,7 @@ export class TranscodeService {
       contentTypeOf('.m3u8'),
       CACHE_CONTROL.playlist,
     );
+    phases.mark('uploadMs');
 
     const data: EventData<'transcode.completed.v1'> = {
       trackId: job.trackId,
@@ -246,7 +293,16 @@ export class TranscodeService {
       stableEventId('transcode.completed.v1', job.trackId, job.source.sha256),
       data,
     );
-    logger.info({ trackId: job.trackId, durationMs: data.durationMs, loudness: data.loudness }, 'transcoded');
+    logger.info(
+      {
+        trackId: job.trackId,
+        durationMs: data.durationMs,
+        loudness: data.loudness,
+        phases: phases.all(),
+        uploadedDuringPass: shipper.shipped.size,
+      },
+      'transcoded',
+    );
     return { outcome: 'completed', data };
   }
 
@@ -258,7 +314,7 @@ export class TranscodeService {
     plan: AudioPlan,
     settings: TranscodeSettings,
     encoderProcesses: number,
-    logger: Logger,
+    { logger, onSegments }: { logger: Logger; onSegments: () => void },
   ): Promise<{ log: string; peaks: PeakAccumulator }> {
     const peaks = new PeakAccumulator(plan.expectedSeconds * plan.sampleRate, plan.channels);
     let lastProgressAt = performance.now();
@@ -266,6 +322,7 @@ export class TranscodeService {
     const durationMs = Math.round(plan.expectedSeconds * 1000);
     const onProgress = (seconds: number) => {
       processedSeconds = seconds;
+      onSegments();
       const now = performance.now();
       if (now - lastProgressAt < this.deps.progressIntervalMs || durationMs <= 0) return;
       lastProgressAt = now;
@@ -295,6 +352,16 @@ export class TranscodeService {
         throw new SourceRefused(`the audio could not be decoded after ${formatPosition(processedSeconds)}`);
       }
       throw new TransientError(`ffmpeg failed: ${error instanceof Error ? error.message : error}`, { cause: error });
+    }
+  }
+
+  /** Removes the segments uploaded during a pass whose source was then refused. */
+  private async discardShipped(prefix: string, shipper: SegmentShipper): Promise<void> {
+    if (shipper.shipped.size === 0) return;
+    try {
+      await this.deps.store.deletePrefix(prefix);
+    } catch (error) {
+      throw storageTrouble('delete', error);
     }
   }
 
