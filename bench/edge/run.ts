@@ -132,6 +132,8 @@ try {
     const edgePort = await freePort();
     const edge = await startChildService({
       app: 'edge',
+      // Workers start at once, each loading the whole edge: slow on a loaded machine.
+      readyTimeoutMs: 120_000,
       env: {
         ...s3.env,
         BUS_NAMESPACE: namespace,
