@@ -45,4 +45,26 @@ describe('openDatabase', () => {
     await Promise.all([a.pool.end(), b.pool.end()]);
     expect(await ensureDatabase(url.toString())).toBe(false);
   });
+
+  it('survives the server ending its idle connections, and connects again on the next query', async () => {
+    const { pool } = await openDatabase({
+      url: url.href,
+      schema: {},
+      migrationsFolder: await migrations(),
+      migrationLockId: 0x7e_57,
+    });
+    await pool.query('SELECT 1');
+    const admin = new pg.Client({ connectionString: serviceUrls().databaseUrl });
+    await admin.connect();
+    await admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
+    await admin.end();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const answer = await pool.query<{ one: number }>('SELECT 1 AS one');
+    expect(answer.rows[0]!.one).toBe(1);
+    await pool.end();
+  });
 });

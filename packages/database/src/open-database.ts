@@ -34,6 +34,9 @@ export async function openDatabase<S extends Record<string, unknown>>(
 ): Promise<OpenDatabase<S>> {
   await ensureDatabase(options.url);
   const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  // An idle client whose server went away (a Postgres restart) emits 'error' on the pool; unheard,
+  // that kills the process. The pool drops that client and the next query connects again.
+  pool.on('error', () => undefined);
   try {
     const client = await pool.connect();
     try {
