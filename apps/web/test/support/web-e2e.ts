@@ -1,0 +1,58 @@
+import { chromium, type BrowserContext } from 'playwright-core';
+import { startChildService, type ChildService } from '@tonearm/testing';
+import type { Platform } from '../../../edge/test/support/platform.ts';
+
+/** Waits until the edge has found the web instance on the bus and proxies pages to it. */
+export async function waitForPages(edgeUrl: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const response = await fetch(`${edgeUrl}/signin`).catch(() => null);
+    if (response?.status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the edge never served the web pages');
+}
+
+/**
+ * Starts the built web app on the platform's bus namespace and answers once the edge serves its
+ * pages.
+ *
+ * @example
+ * const web = await startWeb(platform);
+ */
+export async function startWeb(platform: Platform, options: { readyTimeoutMs?: number } = {}): Promise<ChildService> {
+  const web = await startChildService({
+    app: 'web',
+    env: { BUS_NAMESPACE: platform.bus.topology.namespace, WEB_PORT: '0', LOG_LEVEL: 'warn' },
+    readyTimeoutMs: options.readyTimeoutMs,
+  });
+  await waitForPages(platform.edgeUrl);
+  return web;
+}
+
+/**
+ * Debian's Chromium, headless, with a profile of its own in `profileDir` and media allowed to play
+ * without a gesture.
+ *
+ * @example
+ * const context = await launchChromium(profileDir, { width: 1200, height: 900 });
+ */
+export function launchChromium(
+  profileDir: string,
+  viewport?: { width: number; height: number },
+): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    ...(viewport ? { viewport } : {}),
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+}
