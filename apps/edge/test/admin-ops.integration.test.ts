@@ -10,12 +10,12 @@ let owner: Listener;
 let trackId: string;
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startPlatform({ readyTimeoutMs: 120_000 });
   admin = await signUp(platform); // the first account is an admin
   owner = await signUp(platform);
   trackId = await upload(platform, owner, 'journey.flac', await toneFlac(3, 'Journey Tone'));
   await waitUntilReady(platform, owner, trackId);
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await platform?.stop();

@@ -36,12 +36,13 @@ async function signIn(account: Listener): Promise<void> {
 }
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startPlatform({ readyTimeoutMs: 120_000 });
   admin = await signUp(platform); // the first account is an admin
   listener = await signUp(platform);
   web = await startChildService({
     app: 'web',
     env: { BUS_NAMESPACE: platform.bus.topology.namespace, WEB_PORT: '0', LOG_LEVEL: 'warn' },
+    readyTimeoutMs: 120_000,
   });
   await waitForPages(platform.edgeUrl);
   await mkdir(screenshotDir, { recursive: true });
@@ -62,7 +63,7 @@ beforeAll(async () => {
     ],
   });
   page = context.pages()[0] ?? (await context.newPage());
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await context?.close();
