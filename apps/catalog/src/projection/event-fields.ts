@@ -7,12 +7,13 @@ export function completedUpload(event: EventOf<'ingest.upload.completed.v1'>, ra
   const { data } = event;
   const { tags } = data;
   const albumArtistName = tags.albumArtist ?? tags.artist;
-  const albumId = tags.album ? stableId('album', `${artistKey(albumArtistName)}\u0000${nameKey(tags.album)}`) : null;
+  const trackArtistKey = artistKey(tags.artist);
+  const album = tags.album ? { titleKey: nameKey(tags.album), artistKey: artistKey(albumArtistName) } : null;
   return {
     ownerId: data.ownerId,
     title: displayTitle(tags.title),
-    artistId: stableId('artist', artistKey(tags.artist)),
-    albumId,
+    artistId: stableId('artist', trackArtistKey),
+    albumId: album ? stableId('album', `${album.artistKey}\u0000${album.titleKey}`) : null,
     trackNumber: tags.trackNumber,
     discNumber: tags.discNumber,
     year: tags.year,
@@ -26,12 +27,12 @@ export function completedUpload(event: EventOf<'ingest.upload.completed.v1'>, ra
     uploadError: null,
     createdAt: event.occurredAt,
     artistCredit: displayArtist(tags.artist),
-    artistKey: artistKey(tags.artist),
+    artistKey: trackArtistKey,
     albumCredit: tags.album ? displayTitle(tags.album) : null,
-    albumTitleKey: tags.album ? nameKey(tags.album) : null,
-    albumArtistId: tags.album ? stableId('artist', artistKey(albumArtistName)) : null,
+    albumTitleKey: album?.titleKey ?? null,
+    albumArtistId: album ? stableId('artist', album.artistKey) : null,
     albumArtistCredit: tags.album ? displayArtist(albumArtistName) : null,
-    albumArtistKey: tags.album ? artistKey(albumArtistName) : null,
+    albumArtistKey: album?.artistKey ?? null,
   };
 }
 

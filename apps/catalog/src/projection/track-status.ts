@@ -25,5 +25,9 @@ export function trackStatus(upload: StepOutcome, transcode: StepOutcome): Stored
  * eventRank({ occurredAt: '2026-01-01T00:00:00.000Z', id: 'a' }) < eventRank({ occurredAt: '2026-01-02T00:00:00.000Z', id: 'a' });
  */
 export function eventRank(event: { occurredAt: string; id: string }): string {
-  return `${new Date(event.occurredAt).toISOString()}|${event.id}`;
+  const at = CANONICAL_TIME.test(event.occurredAt) ? event.occurredAt : new Date(event.occurredAt).toISOString();
+  return `${at}|${event.id}`;
 }
+
+/** What `toISOString` gives; a time already in this form needs no parsing (ranks are computed per event). */
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

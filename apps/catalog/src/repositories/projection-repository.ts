@@ -126,13 +126,16 @@ export class ProjectionRepository {
     const rows = await this.tx
       .select({ id: deletedTracks.trackId })
       .from(deletedTracks)
-      .where(inArray(deletedTracks.trackId, trackIds));
+      .where(sql`${deletedTracks.trackId} = ANY(${uuidArray(trackIds)})`);
     return new Set(rows.map((r) => r.id));
   }
 
   async tracksAmong(trackIds: string[]): Promise<Map<string, TrackRow>> {
     if (trackIds.length === 0) return new Map();
-    const rows = await this.tx.select().from(tracks).where(inArray(tracks.id, trackIds));
+    const rows = await this.tx
+      .select()
+      .from(tracks)
+      .where(sql`${tracks.id} = ANY(${uuidArray(trackIds)})`);
     return new Map(rows.map((row) => [row.id, row]));
   }
 
@@ -159,7 +162,7 @@ export class ProjectionRepository {
 
   async replaceRenditions(ladders: Map<string, RenditionRow[]>): Promise<void> {
     if (ladders.size === 0) return;
-    await this.tx.delete(renditions).where(inArray(renditions.trackId, [...ladders.keys()]));
+    await this.tx.delete(renditions).where(sql`${renditions.trackId} = ANY(${uuidArray([...ladders.keys()])})`);
     const rows = [...ladders].flatMap(([trackId, ladder]) => ladder.map((r) => ({ ...r, trackId })));
     await this.insertChunks(renditions, rows, sql``);
   }
@@ -213,9 +216,10 @@ export class ProjectionRepository {
   }
 
   /**
-   * Inserts rows as one array parameter per column through `unnest`: a handful of parameters
-   * whatever the row count, and no per-value query building (drizzle's multi-row `values()`
-   * spends hundreds of milliseconds building a 500-row statement).
+   * Inserts rows passed as one JSON parameter, expanded by `json_populate_recordset`: one
+   * parameter whatever the row count, serialised by `JSON.stringify` (drizzle's multi-row
+   * `values()` spends hundreds of milliseconds building a 500-row statement, and array
+   * parameters cost pg as much in escaping).
    */
   private async insertChunks<T extends PgTable>(
     table: T,
@@ -223,28 +227,24 @@ export class ProjectionRepository {
     onConflict: SQL,
   ): Promise<Record<string, unknown>[]> {
     if (rows.length === 0) return [];
-    const columns = Object.entries(getTableColumns(table));
+    const columns = Object.entries(getTableColumns(table)).map(([key, column]) => [key, column.name] as const);
+    const records = rows.map((row) => {
+      const record: Record<string, unknown> = {};
+      for (const [key, name] of columns) record[name] = (row as Record<string, unknown>)[key] ?? null;
+      return record;
+    });
     const names = sql.join(
-      columns.map(([, column]) => sql.identifier(column.name)),
-      sql`, `,
-    );
-    const arrays = sql.join(
-      columns.map(([key, column]) => {
-        const values = rows.map((row) => (row as Record<string, unknown>)[key] ?? null);
-        return sql`${sql.param(values)}::${sql.raw(column.getSQLType())}[]`;
-      }),
+      columns.map(([, name]) => sql.identifier(name)),
       sql`, `,
     );
     const result = await this.tx.execute(
-      sql`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays}) ${onConflict}`,
+      sql`INSERT INTO ${table} (${names}) SELECT ${names} FROM json_populate_recordset(NULL::${table}, ${JSON.stringify(records)}::json) ${onConflict}`,
     );
     return result.rows;
   }
 }
 
+/** Ids as one `uuid[]` parameter (a Postgres array literal; ids never hold commas or braces). */
 function uuidArray(ids: string[]): SQL {
-  return sql`ARRAY[${sql.join(
-    ids.map((id) => sql`${id}`),
-    sql`, `,
-  )}]::uuid[]`;
+  return sql`${`{${ids.join(',')}}`}::uuid[]`;
 }
