@@ -11,7 +11,13 @@
  * 4. hls.js is found by a string only its bundle holds (`hlsManifestParsed`) among every client
  *    chunk; it must be in none of the initial modules.
  *
- * Usage: `npm run bench:web [-- --no-build]`.
+ * 5. first audio (skipped with `--bundle-only`; see `first-audio.ts`): the whole platform, a
+ *    60 s track, then Chromium measures from `play()` to `playing` for a plain hls.js page on the
+ *    edge's playback URL and on the same ladder served by nginx, and from a click on play in the
+ *    web app; medians of `--rounds` alternated rounds and the ratios to nginx. Needs NATS,
+ *    Postgres, Redis, ffmpeg, nginx and Chromium.
+ *
+ * Usage: `npm run bench:web [-- --no-build] [--bundle-only] [--rounds 7]`.
  */
 import { spawnSync } from 'node:child_process';
 import { access, cp, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
@@ -22,7 +28,15 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
-const { values: args } = parseArgs({ options: { 'no-build': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    'no-build': { type: 'boolean', default: false },
+    'bundle-only': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '7' },
+  },
+});
+const rounds = Number(args.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive whole number');
 const root = resolve(import.meta.dirname, '../..');
 const webBuild = join(root, 'apps/web/build');
 const targetKb = 150;
@@ -134,4 +148,9 @@ try {
 } finally {
   server.close();
   await rm(copy, { recursive: true, force: true });
+}
+
+if (!args['bundle-only']) {
+  const { firstAudio } = await import('./first-audio.ts');
+  await firstAudio(rounds);
 }
