@@ -40,10 +40,10 @@ beforeAll(async () => {
   await writeFile(join(music, 'liner notes.mp3'), 'These are liner notes, not audio, whatever the name says.\n');
   await mkdir(join(music, 'copies'));
   await copyFile(join(two, 'track two.flac'), join(music, 'copies', 'same as track two.flac'));
-}, 90_000);
+}, 300_000);
 
 async function platformStart() {
-  platform = await startPlatform();
+  platform = await startPlatform({ readyTimeoutMs: 120_000 });
   const registered = await platform.request('POST', '/api/auth/register', {
     body: { email, password, displayName: 'CLI Artist' },
   });
@@ -132,7 +132,7 @@ describe('tonearm against the running platform', () => {
       expect(detail.body.tracks.map((track: { title: string }) => track.title)).toEqual(expected.titles);
       expect(detail.body.tracks.map((track: { trackNumber: number }) => track.trackNumber)).toEqual([1, 2, 3]);
     }
-  });
+  }, 300_000);
 
   it('uploads nothing on a second run over the same folder and says so', async () => {
     const sut = await tonearm(['ingest', music]);
