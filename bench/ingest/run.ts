@@ -109,8 +109,10 @@ try {
 
   const cpu = sampleCpu(1000);
   const ingestArgs = ['--server', server, 'ingest', '--wait', '--json', '--concurrency', args.concurrency, music];
+  let retries = 0;
   const endToEnd = await timed(async () => {
     const result = await finished(spawnTonearm(ingestArgs, env));
+    retries = result.stderr.split('\n').filter((line) => /answered (429|503); retrying/.test(line)).length;
     const report = JSON.parse(result.stdout || '{}');
     if (result.code !== 0 || report.ingested?.length !== trackCount) {
       throw new Error(`tonearm ingest exited ${result.code}: ${JSON.stringify(report.failed ?? result.stderr)}`);
@@ -124,6 +126,7 @@ try {
   const rate = perMinute(trackCount, endToEnd);
   const sorted = [...busy.samples].sort((a, b) => a - b);
   console.log(`\nend to end (tonearm ingest --wait, ${trackCount} tracks): ${endToEnd.toFixed(1)} s`);
+  console.log(`  API answers retried by the CLI (429/503): ${retries}`);
   console.log(`  ${rate.toFixed(1)} tracks/min, ${((trackCount * seconds) / endToEnd).toFixed(1)}x realtime`);
   console.log(
     `  cores busy: mean ${busy.meanPercent.toFixed(0)}% of ${cores} cores ` +

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { createUploadResponseSchema, Track, uploadStateSchema } from '@tonearm/contracts';
 import type { z } from 'zod';
 import { ApiError, type ApiClient } from '../api/api-client.ts';
+import { completeUpload } from './complete-upload.ts';
 import { detectMime, isSupportedAudio, readLocalTags, sha256File, walkFiles } from './file-scan.ts';
 import { buildReport, type FileOutcome, type IngestReport } from './ingest-report.ts';
 import { isInterruption } from './interrupt.ts';
@@ -149,7 +150,7 @@ async function resumeUpload(
   const parts = [...state.parts.map(({ partNumber, etag }) => ({ partNumber, etag })), ...sent].sort(
     (a, b) => a.partNumber - b.partNumber,
   );
-  await api.request('POST', `/api/uploads/${uploadId}/complete`, { body: { parts } });
+  await completeUpload(api, uploadId, parts);
   return { trackId: state.trackId, uploadId };
 }
 
@@ -198,7 +199,7 @@ async function uploadFile(
   }
   await state.set(file, { uploadId: created.uploadId, trackId: created.trackId });
   const parts = await putParts(file, created.partSize, created.parts, context);
-  await api.request('POST', `/api/uploads/${created.uploadId}/complete`, { body: { parts } });
+  await completeUpload(api, created.uploadId, parts);
   await state.set(file, undefined);
   return {
     uploadId: created.uploadId,
