@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { apiTokenScopeSchema } from '../auth/api-token-scopes.ts';
 import { roleSchema } from '../events/identity.events.ts';
+import { textField } from './text-fields.ts';
 
 /** The shortest and longest password accepted (characters). */
 export const passwordLength = { min: 8, max: 256 } as const;
 
-const emailSchema = z
-  .string()
+const emailSchema = textField()
   .trim()
   .max(254)
   .pipe(z.email())
@@ -16,13 +16,12 @@ const emailSchema = z
 export const registerRequestSchema = z.object({
   email: emailSchema,
   password: z.string().min(passwordLength.min).max(passwordLength.max),
-  displayName: z.string().trim().min(1).max(100),
+  displayName: textField().trim().min(1).max(100),
 });
 
 /** `POST /api/auth/login`. Any string is a possible email here: a malformed one fails like a wrong password. */
 export const loginRequestSchema = z.object({
-  email: z
-    .string()
+  email: textField()
     .trim()
     .min(1)
     .max(254)
@@ -68,7 +67,7 @@ export const refreshResponseSchema = tokenPairSchema;
 
 /** `POST /api/tokens`: an API token for the CLI. */
 export const createApiTokenRequestSchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: textField().trim().min(1).max(100),
   scopes: z
     .array(apiTokenScopeSchema)
     .min(1)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mediaTypeSchema, textField } from './text-fields.ts';
 import { defineRpc } from '../rpc/rpc-definition.ts';
 
 /** Largest file an upload may declare (the `upload.maxBytes` setting may lower it). */
@@ -25,9 +26,9 @@ export const receivedPartSchema = z.object({
 
 /** `POST /api/uploads`: a new upload session. The file name is kept for the tag fallback. */
 export const createUploadRequestSchema = z.object({
-  filename: z.string().trim().min(1).max(255),
+  filename: textField().trim().min(1).max(255),
   size: z.number().int().nonnegative(),
-  contentType: z.string().trim().min(1).max(255).optional(),
+  contentType: mediaTypeSchema.optional(),
   sha256: sha256Schema.optional(),
 });
 
