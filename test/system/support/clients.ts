@@ -130,9 +130,13 @@ export async function cliIngest(
 
 /** Uploads a file the way a browser does (presigned parts through S3) and answers its track id. */
 export async function apiUpload(platform: SystemPlatform, account: Account, filename: string, bytes: Buffer) {
-  const created = await platform.request('POST', '/api/uploads', {
-    token: account.accessToken,
-    body: { filename, size: bytes.byteLength, contentType: 'audio/flac' },
+  const created = await retrying('create the upload', async () => {
+    const answer = await platform.request('POST', '/api/uploads', {
+      token: account.accessToken,
+      body: { filename, size: bytes.byteLength, contentType: 'audio/flac' },
+    });
+    if (answer.status === 503) throw new Error(`POST /api/uploads answered 503: ${answer.text}`);
+    return answer;
   });
   if (created.status !== 201) throw new Error(`POST /api/uploads answered ${created.status}: ${created.text}`);
   const { uploadId, trackId, partSize, parts } = created.body as {

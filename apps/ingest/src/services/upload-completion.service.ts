@@ -38,7 +38,11 @@ export interface UploadCompletionDeps {
   workDir: string;
   /** Checks running at once in this instance (default 2). */
   concurrency?: number;
-  /** Attempts of a check that fails for a passing reason (S3, Postgres) before it waits for the sweeper. */
+  /**
+   * Attempts of a check that fails for a passing reason (S3, Postgres down) before it waits for the
+   * sweeper (default 10: waits of 0.5 s doubling to 30 s, about two minutes in all, so a short outage
+   * delays an upload by seconds, not by a sweep interval).
+   */
   attempts?: number;
 }
 
@@ -120,14 +124,34 @@ export class UploadCompletionService {
     else this.active--;
   }
 
-  /** Publishes an outcome already decided, and records it published. */
+  /**
+   * Publishes an outcome already decided, and records it published. A bus that cannot take it
+   * (NATS restarting) is tried again with the same waits as a check; the event id stays the same,
+   * so a publish that did land before an error is not stored twice. After the last attempt the
+   * outcome stays recorded as unpublished and the sweeper sends it.
+   */
   async publishOutcome(session: UploadSessionRow, outcome: SessionOutcome): Promise<void> {
-    await this.deps.bus.publish(outcome.type, {
-      id: session.eventId,
-      correlationId: session.correlationId,
-      data: outcome.data as never,
-    });
+    await this.retrying('publishing the outcome', this.deps.logger, () =>
+      this.deps.bus.publish(outcome.type, {
+        id: session.eventId,
+        correlationId: session.correlationId,
+        data: outcome.data as never,
+      }),
+    );
     await this.deps.sessions.markPublished(session.uploadId);
+  }
+
+  private async retrying<T>(what: string, logger: Logger, work: () => Promise<T>): Promise<T> {
+    const attempts = this.deps.attempts ?? 10;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt >= attempts) throw error;
+        logger.warn({ err: error, attempt }, `${what} failed, retrying`);
+        await sleep(Math.min(30_000, 500 * 2 ** (attempt - 1)));
+      }
+    }
   }
 
   /**
@@ -165,7 +189,7 @@ export class UploadCompletionService {
 
   private async run(session: UploadSessionRow): Promise<void> {
     const logger = this.deps.logger.child({ trackId: session.trackId, uploadId: session.uploadId });
-    const attempts = this.deps.attempts ?? 4;
+    const attempts = this.deps.attempts ?? 10;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.check(session, logger);
@@ -183,7 +207,7 @@ export class UploadCompletionService {
           return;
         }
         logger.warn({ err: error, attempt }, 'upload check failed, retrying');
-        await sleep(500 * 2 ** (attempt - 1));
+        await sleep(Math.min(30_000, 500 * 2 ** (attempt - 1)));
       }
     }
   }

@@ -15,6 +15,7 @@ import { metricsOf, type Bus } from '../connection/bus-connection.ts';
 import type { ServiceAnnouncement } from '../discovery/service-announcer.ts';
 import { EVENT_HEADERS } from '../publish/event-publisher.ts';
 import { RpcError } from './rpc-error.ts';
+import { isUnreachableDependency } from './unreachable-dependency.ts';
 
 /** What a handler knows about the request beyond its input. */
 export interface RpcContext {
@@ -74,6 +75,13 @@ export async function answerRpc<D extends RpcDefinition>(
           message: error.message,
           ...(error.details === undefined ? {} : { details: error.details }),
         },
+      };
+    }
+    if (isUnreachableDependency(error)) {
+      logger.warn({ err: error, operation: definition.operation }, 'rpc handler could not reach a backing service');
+      return {
+        ok: false,
+        error: { code: 'service_unavailable', message: 'a service behind this one is unreachable; try again shortly' },
       };
     }
     logger.error({ err: error, operation: definition.operation }, 'rpc handler failed');
