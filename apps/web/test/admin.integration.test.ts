@@ -1,11 +1,12 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startChildService, type ChildService } from '@tonearm/testing';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { ChildService } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, toneFlac, upload, type Listener } from '../../edge/test/support/listener.ts';
 import { startPlatform, type Platform } from '../../edge/test/support/platform.ts';
+import { launchChromium, startWeb } from './support/web-e2e.ts';
 
 let platform: Platform;
 let web: ChildService;
@@ -17,15 +18,6 @@ let listener: Listener;
 let trackId: string;
 /** Where the screenshots go: the same folder as the main browser test's. */
 const screenshotDir = process.env.WEB_E2E_SCREENSHOTS ?? join(tmpdir(), 'tonearm-web-screenshots');
-
-async function waitForPages(edgeUrl: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const response = await fetch(`${edgeUrl}/signin`).catch(() => null);
-    if (response?.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the edge never served the web pages');
-}
 
 async function signIn(account: Listener): Promise<void> {
   await page.goto(`${platform.edgeUrl}/signin`);
@@ -39,29 +31,10 @@ beforeAll(async () => {
   platform = await startPlatform({ readyTimeoutMs: 120_000 });
   admin = await signUp(platform); // the first account is an admin
   listener = await signUp(platform);
-  web = await startChildService({
-    app: 'web',
-    env: { BUS_NAMESPACE: platform.bus.topology.namespace, WEB_PORT: '0', LOG_LEVEL: 'warn' },
-    readyTimeoutMs: 120_000,
-  });
-  await waitForPages(platform.edgeUrl);
+  web = await startWeb(platform, { readyTimeoutMs: 120_000 });
   await mkdir(screenshotDir, { recursive: true });
   profileDir = await mkdtemp(join(tmpdir(), 'tonearm-web-admin-e2e-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 1400 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  context = await launchChromium(profileDir, { width: 1280, height: 1400 });
   page = context.pages()[0] ?? (await context.newPage());
 }, 420_000);
 

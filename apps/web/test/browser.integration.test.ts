@@ -1,11 +1,12 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startChildService, type ChildService } from '@tonearm/testing';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { ChildService } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, toneFlac, upload, waitUntilReady } from '../../edge/test/support/listener.ts';
 import { startPlatform, type Platform } from '../../edge/test/support/platform.ts';
+import { launchChromium, startWeb } from './support/web-e2e.ts';
 
 /** Browser globals as the `page.evaluate` callbacks use them (the tests are typed without the DOM library). */
 declare const document: { querySelector(selector: string): { currentTime: number; duration: number } | null };
@@ -22,39 +23,12 @@ const screenshotDir = process.env.WEB_E2E_SCREENSHOTS ?? join(tmpdir(), 'tonearm
 const email = `listener-${Date.now()}@example.org`;
 const password = 'correct horse battery';
 
-/** Waits until the edge has found the web instance on the bus and proxies pages to it. */
-async function waitForPages(edgeUrl: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const response = await fetch(`${edgeUrl}/signin`).catch(() => null);
-    if (response?.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the edge never served the web pages');
-}
-
 beforeAll(async () => {
   platform = await startPlatform({ readyTimeoutMs: 120_000 });
-  web = await startChildService({
-    app: 'web',
-    env: { BUS_NAMESPACE: platform.bus.topology.namespace, WEB_PORT: '0', LOG_LEVEL: 'warn' },
-  });
-  await waitForPages(platform.edgeUrl);
+  web = await startWeb(platform);
   await mkdir(screenshotDir, { recursive: true });
   profileDir = await mkdtemp(join(tmpdir(), 'tonearm-web-e2e-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  context = await launchChromium(profileDir);
   page = context.pages()[0] ?? (await context.newPage());
   page.on('request', (request) => {
     if (new URL(request.url()).pathname.endsWith('/master.m3u8')) masterUrls.push(request.url());
