@@ -2,7 +2,9 @@ import type { Track } from '@tonearm/contracts';
 import type Hls from 'hls.js';
 import { errorMessage } from '../api/api-error.ts';
 import { api } from '../session.svelte.ts';
+import { warmLadder } from './ladder-warmup.ts';
 import { normalisedVolume } from './loudness.ts';
+import { PlaybackUrls } from './playback-urls.ts';
 import { PlayQueue, type RepeatMode } from './play-queue.ts';
 import {
   levelFor,
@@ -28,6 +30,11 @@ interface Deck {
   generation: number;
 }
 
+/** What `import('hls.js')` answers. */
+interface HlsModule {
+  default: typeof Hls;
+}
+
 function storage(): Storage | undefined {
   return typeof localStorage === 'undefined' ? undefined : localStorage;
 }
@@ -40,6 +47,12 @@ function storage(): Storage | undefined {
  * its first segments already buffered, so the change has no gap. Also: the waveform peaks of the
  * track playing, a manual quality choice kept in localStorage, loudness normalisation by volume
  * scaling, and Media Session metadata and actions.
+ *
+ * First audio after a click is kept short by starting on intent ({@link Player.prepare}, on a
+ * pointer or focus reaching a play button): the playback URL is asked for (and reused by the
+ * click), hls.js is imported, and the start rendition's playlists, init segment and first segment
+ * are fetched into the HTTP cache. Playback starts on the lowest rendition (adaptive bitrate goes
+ * up once the first segments measured the bandwidth) unless the listener chose one.
  * @example
  * player.playList(album.tracks, 0);
  */
@@ -48,6 +61,10 @@ class Player {
   #decks: Deck[] = [];
   #active = 0;
   #loadId = 0;
+  #urls = new PlaybackUrls((trackId) => api.playback(trackId));
+  #hlsModule: Promise<HlsModule> | null = null;
+  /** The master URL last warmed, so a pointer moving about one button fetches its ladder once. */
+  #warmed: string | null = null;
 
   items = $state<Track[]>([]);
   index = $state(-1);
@@ -86,6 +103,26 @@ class Player {
       for (const deck of this.#decks) this.#reset(deck);
       this.#decks = [];
     };
+  }
+
+  /**
+   * Starts what playing `track` will need, before the click: its playback URL, hls.js where the
+   * browser has no native HLS, and the first playlists and segments of the rendition playback
+   * starts on. Called on intent (pointer over, focus or press on a play button); costs nothing
+   * more when the click follows, since the click reuses all of it.
+   */
+  prepare(track: Track): void {
+    if (track.status !== 'ready' || typeof window === 'undefined') return;
+    if (!this.#nativeHls()) void this.#loadHls().catch(() => undefined);
+    void this.#urls
+      .get(track.id)
+      .then(({ masterUrl }) => {
+        if (this.#warmed === masterUrl) return;
+        this.#warmed = masterUrl;
+        return warmLadder(masterUrl, this.quality);
+      })
+      // A warm-up that fails costs nothing: the click meets the failure again and reports it.
+      .catch(() => undefined);
   }
 
   /** Replaces the queue with `tracks` and plays from `start`. */
@@ -180,6 +217,8 @@ class Player {
   stop(): void {
     this.#loadId += 1;
     for (const deck of this.#decks) this.#reset(deck);
+    this.#urls.clear();
+    this.#warmed = null;
     this.peaks = null;
     this.#queue.clear();
     this.#sync();
@@ -187,6 +226,21 @@ class Player {
 
   get #audio(): HTMLAudioElement | null {
     return this.#decks[this.#active]?.audio ?? null;
+  }
+
+  /** Whether the browser plays HLS itself (then hls.js is never loaded). */
+  #nativeHls(): boolean {
+    const audio = this.#audio ?? (typeof document === 'undefined' ? null : document.createElement('audio'));
+    return Boolean(audio?.canPlayType(hlsType));
+  }
+
+  /** hls.js, imported once (a separate chunk, so it stays out of the first page load); a failed import is tried again next time. */
+  #loadHls(): Promise<HlsModule> {
+    this.#hlsModule ??= import('hls.js').catch((error: unknown) => {
+      this.#hlsModule = null;
+      throw error;
+    });
+    return this.#hlsModule;
   }
 
   get #spare(): Deck | undefined {
@@ -317,16 +371,25 @@ class Player {
       },
       () => undefined,
     );
-    const { masterUrl } = await api.playback(track.id);
+    const native = audio.canPlayType(hlsType) !== '';
+    // The URL and hls.js at once: neither waits for the other (both are usually warm from prepare()).
+    const hlsModule = native ? null : this.#loadHls();
+    hlsModule?.catch(() => undefined);
+    const { masterUrl } = await this.#urls.get(track.id);
     if (!current()) return;
-    if (audio.canPlayType(hlsType)) {
+    if (!hlsModule) {
       audio.src = masterUrl;
       if (isActive()) this.qualities = qualityOptions([]);
     } else {
-      const { default: HlsPlayer } = await import('hls.js');
+      const { default: HlsPlayer } = await hlsModule;
       if (!current()) return;
       if (!HlsPlayer.isSupported()) throw new Error('This browser cannot play HLS audio.');
-      const hls = new HlsPlayer({ startPosition: options.resumeAt });
+      const hls = new HlsPlayer({
+        startPosition: options.resumeAt,
+        // The lowest rendition first: its first segment is the smallest, so audio starts soonest;
+        // adaptive bitrate moves up once the first segments measured the bandwidth.
+        startLevel: 0,
+      });
       deck.hls = hls;
       hls.on(HlsPlayer.Events.MANIFEST_PARSED, () => {
         if (!current()) return;
@@ -345,8 +408,10 @@ class Player {
         }
         const status = data.response?.code;
         // An expired or ended media token: ask for a fresh URL and carry on where we were.
-        if (status === 401 || status === 403) void this.#load(!audio.paused, audio.currentTime);
-        else if (data.type === HlsPlayer.ErrorTypes.NETWORK_ERROR) hls.startLoad();
+        if (status === 401 || status === 403) {
+          this.#urls.forget(track.id);
+          void this.#load(!audio.paused, audio.currentTime);
+        } else if (data.type === HlsPlayer.ErrorTypes.NETWORK_ERROR) hls.startLoad();
         else if (data.type === HlsPlayer.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
         else this.error = `Playback failed: ${data.details}`;
       });
