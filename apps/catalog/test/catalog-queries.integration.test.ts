@@ -148,10 +148,25 @@ describe('tracks', () => {
         { name: 'aac-128k', bitrate: 133_000, codecs: 'mp4a.40.2' },
         { name: 'aac-256k', bitrate: 261_000, codecs: 'mp4a.40.2' },
       ],
+      hasCover: true,
       owner: { id: bob.userId },
       playCount: 0,
     });
     expect(sut).not.toHaveProperty('error');
+  });
+
+  it('says which tracks have cover art, in lists, details and search alike', async () => {
+    const mine = await harness.call(listTracksRpc, { mine: true, limit: 100 }, asAlice);
+    const hasCover = new Map(mine.items.map((t) => [t.id, t.hasCover]));
+    expect(hasCover.get(halo.id)).toBe(true);
+    expect(hasCover.get(processing.data.trackId)).toBe(false);
+    expect(hasCover.get(refusedId)).toBe(false);
+    const album = await harness.call(getAlbumRpc, {
+      id: (await harness.call(getTrackRpc, { id: airbag.id })).album!.id,
+    });
+    expect(album.tracks.map((t) => t.hasCover)).toEqual([true]);
+    const found = await harness.call(searchRpc, { q: 'still processing' }, asAlice);
+    expect(found.tracks.find((t) => t.id === processing.data.trackId)?.hasCover).toBe(false);
   });
 
   it('shows the owner their failed and processing uploads with the reason', async () => {

@@ -157,6 +157,7 @@ function toTrack(row: TrackView, ladder: { name: string; bitrate: number; codecs
       ? { loudness: { integratedLufs: row.integrated_lufs, truePeakDb: row.true_peak_db!, gainDb: row.gain_db! } }
       : {}),
     ...(ready ? { renditions: ladder.map(({ name, bitrate, codecs }) => ({ name, bitrate, codecs })) } : {}),
+    hasCover: row.cover_key !== null,
     owner: { id: row.owner_id },
     playCount: row.plays,
     createdAt: row.created_at,

@@ -48,6 +48,7 @@ describe('trackSchema', () => {
       durationMs: null,
       status: 'failed',
       error: 'the file is not audio',
+      hasCover: false,
       owner: { id: '1b6f8f52-4f0b-4b8a-9d55-6a0c2f0e6c11' },
       playCount: 0,
       createdAt: '2026-03-01T10:00:00+00:00',

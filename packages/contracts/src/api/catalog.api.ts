@@ -22,7 +22,8 @@ export const albumRefSchema = z.object({ id: z.string().uuid(), title: z.string(
 /**
  * A track as the public API shows it (`track` in api.md). `artist` is null only for an upload
  * refused before its tags could be read. `error` is set on failed tracks only; `loudness` and
- * `renditions` on ready tracks only.
+ * `renditions` on ready tracks only. `hasCover` says whether `GET /api/tracks/:id/cover` has an
+ * image, so clients ask only for covers that exist.
  */
 export const trackSchema = z.object({
   id: z.string().uuid(),
@@ -36,6 +37,7 @@ export const trackSchema = z.object({
   error: z.string().optional(),
   loudness: z.object({ integratedLufs: z.number(), truePeakDb: z.number(), gainDb: z.number() }).optional(),
   renditions: z.array(z.object({ name: z.string(), bitrate: z.number().int(), codecs: z.string() })).optional(),
+  hasCover: z.boolean(),
   owner: z.object({ id: z.string().uuid() }),
   playCount: z.number().int().nonnegative(),
   createdAt: z.string().datetime({ offset: true }),

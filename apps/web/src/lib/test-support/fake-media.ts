@@ -12,6 +12,7 @@ export function readyTrack(id: string, title: string, overrides: Partial<Track> 
     discNumber: 1,
     durationMs: 120_000,
     status: 'ready',
+    hasCover: false,
     owner: { id: '00000000-0000-4000-8000-0000000000c1' },
     playCount: 0,
     createdAt: '2026-01-01T00:00:00.000Z',
