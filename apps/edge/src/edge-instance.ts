@@ -10,7 +10,7 @@ import { authenticator } from './auth/authenticator.ts';
 import { followIdentityEvents } from './auth/identity-events.ts';
 import { sessionChecker } from './auth/session-checker.ts';
 import { signingKeys } from './auth/signing-keys.ts';
-import { edgeEnvShape } from './config/edge-env.ts';
+import { edgeEnvShape, workerCacheBytes } from './config/edge-env.ts';
 import { WORKER_READY } from './http/edge-workers.ts';
 import { trustedProxies } from './http/client-address.ts';
 import { requestAddress } from './http/request-address.ts';
@@ -100,7 +100,14 @@ const listener = createEdgeListener({
   authenticator: auth,
   sessions,
   tokens,
-  objects: mediaObjects({ store, maxBytes: env.EDGE_SEGMENT_CACHE_BYTES, metrics: service.metrics }),
+  objects: mediaObjects({
+    store,
+    // The bound is the edge's total: a cluster worker keeps its share (EDGE_WORKERS is the count its primary runs).
+    maxBytes: cluster.isWorker
+      ? workerCacheBytes(env.EDGE_SEGMENT_CACHE_BYTES, env.EDGE_WORKERS)
+      : env.EDGE_SEGMENT_CACHE_BYTES,
+    metrics: service.metrics,
+  }),
   upstreamTimeoutMs: env.EDGE_UPSTREAM_TIMEOUT_MS,
   rpcTimeoutMs: env.EDGE_RPC_TIMEOUT_MS,
   corsOrigins: env.EDGE_CORS_ORIGINS,

@@ -1,16 +1,23 @@
 import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import { ConfigError, createLogger, loadEnv } from '@tonearm/runtime';
 import { baseEnvShape } from '@tonearm/service-host';
-import { edgeWorkersShape } from './config/edge-env.ts';
+import { edgeEnvShape, edgeWorkersShape } from './config/edge-env.ts';
 import { superviseEdgeWorkers } from './http/edge-workers.ts';
 
 let workers = 1;
 let opsPort = 0;
+let mediaSecret: string | undefined;
 if (cluster.isPrimary) {
   try {
-    const env = loadEnv({ OPS_PORT: baseEnvShape('edge').OPS_PORT, ...edgeWorkersShape });
+    const env = loadEnv({
+      OPS_PORT: baseEnvShape('edge').OPS_PORT,
+      EDGE_MEDIA_SECRET: edgeEnvShape.EDGE_MEDIA_SECRET,
+      ...edgeWorkersShape,
+    });
     workers = env.EDGE_WORKERS;
     opsPort = env.OPS_PORT;
+    mediaSecret = env.EDGE_MEDIA_SECRET;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
@@ -21,7 +28,16 @@ if (cluster.isPrimary) {
 if (cluster.isPrimary && workers > 1) {
   const logger = createLogger({ service: 'edge', instanceId: `primary-${process.pid}` });
   logger.info({ workers }, 'starting edge workers');
-  superviseEdgeWorkers({ count: workers, opsPort, log: (message) => logger.warn(message) });
+  if (!mediaSecret) {
+    // One key for all workers, or a playback URL minted by one would fail on the others.
+    logger.warn('EDGE_MEDIA_SECRET is unset: playback URLs work on this edge only (its workers share a random key)');
+  }
+  superviseEdgeWorkers({
+    count: workers,
+    opsPort,
+    mediaSecret: mediaSecret ?? randomBytes(32).toString('base64url'),
+    log: (message) => logger.warn(message),
+  });
 } else {
   await import('./edge-instance.ts');
 }

@@ -121,6 +121,8 @@ export async function startSystemPlatform(options: { env?: Record<string, string
     IDENTITY_PORT: String(await freePort()),
     OPS_BASE_PORT: '0',
     EDGE_MEDIA_SECRET: randomBytes(32).toString('base64url'),
+    // One edge process (npm start runs one per core by default), so the suite stays light and appPid finds it.
+    EDGE_WORKERS: '1',
     // One job per transcoder process, so a second process takes the next job (the SIGKILL fault),
     // and a dead worker's job moves on after 10 s instead of a minute.
     TRANSCODER_CONCURRENCY: '1',

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadEnv } from '@tonearm/runtime';
 import { describe, expect, it } from 'vitest';
-import { edgeEnvShape, edgeWorkersShape } from './edge-env.ts';
+import { edgeEnvShape, edgeWorkersShape, workerCacheBytes } from './edge-env.ts';
 
 const shape = { EDGE_TRUSTED_PROXIES: edgeEnvShape.EDGE_TRUSTED_PROXIES };
 
@@ -33,10 +33,27 @@ describe('EDGE_TRUSTED_PROXIES', () => {
 });
 
 describe('EDGE_WORKERS', () => {
-  it('runs one process by default, one per core with 0, and refuses a negative count', () => {
-    expect(loadEnv(edgeWorkersShape, {}).EDGE_WORKERS).toBe(1);
-    expect(loadEnv(edgeWorkersShape, { EDGE_WORKERS: '3' }).EDGE_WORKERS).toBe(3);
+  it('runs one process per available core by default, with auto and with 0', () => {
+    expect(loadEnv(edgeWorkersShape, {}).EDGE_WORKERS).toBe(availableParallelism());
+    expect(loadEnv(edgeWorkersShape, { EDGE_WORKERS: 'auto' }).EDGE_WORKERS).toBe(availableParallelism());
     expect(loadEnv(edgeWorkersShape, { EDGE_WORKERS: '0' }).EDGE_WORKERS).toBe(availableParallelism());
-    expect(() => loadEnv(edgeWorkersShape, { EDGE_WORKERS: '-1' })).toThrow(/EDGE_WORKERS/);
+  });
+
+  it('takes an explicit count as it is', () => {
+    expect(loadEnv(edgeWorkersShape, { EDGE_WORKERS: '1' }).EDGE_WORKERS).toBe(1);
+    expect(loadEnv(edgeWorkersShape, { EDGE_WORKERS: '3' }).EDGE_WORKERS).toBe(3);
+  });
+
+  it.each(['-1', '65', '1.5', 'many', 'AUTO'])('stops start-up on %j, naming the variable', (value) => {
+    expect(() => loadEnv(edgeWorkersShape, { EDGE_WORKERS: value })).toThrow(/EDGE_WORKERS/);
+  });
+});
+
+describe('workerCacheBytes', () => {
+  it('splits the configured bound over the workers, so it stays the edge total', () => {
+    expect(workerCacheBytes(64 * 1024 ** 2, 1)).toBe(64 * 1024 ** 2);
+    expect(workerCacheBytes(64 * 1024 ** 2, 2)).toBe(32 * 1024 ** 2);
+    expect(workerCacheBytes(100, 3)).toBe(33);
+    expect(workerCacheBytes(0, 4)).toBe(0);
   });
 });

@@ -10,18 +10,30 @@ const milliseconds = (min: number, max: number, fallback: number) =>
 
 /**
  * `EDGE_WORKERS`: how many edge processes one `npm start` runs (node:cluster), each a whole edge
- * instance sharing `EDGE_PORT` through SO_REUSEPORT; 0 means one per core. Read by the primary
- * process, which only supervises them.
+ * instance sharing `EDGE_PORT` through SO_REUSEPORT. `auto` (the default) and `0` mean one per
+ * available core (`os.availableParallelism()`), as nginx's `worker_processes auto`; a number is
+ * taken as it is. Read by the primary process, which only supervises them, and passed to each
+ * worker as a number (each worker keeps its share of `EDGE_SEGMENT_CACHE_BYTES`).
  */
 export const edgeWorkersShape = {
-  EDGE_WORKERS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(64)
-    .default(1)
-    .transform((count) => (count === 0 ? availableParallelism() : count)),
+  EDGE_WORKERS: z
+    .union([z.literal('auto'), z.coerce.number().int().min(0).max(64)], {
+      error: 'must be auto or a whole number from 0 to 64',
+    })
+    .default('auto')
+    .transform((count) => (count === 'auto' || count === 0 ? availableParallelism() : count)),
 };
+
+/**
+ * Each worker's share of the segment cache bound: the configured bound is the edge's total, so
+ * adding workers adds no memory for cached objects.
+ *
+ * @example
+ * workerCacheBytes(64 * 1024 ** 2, 2); // 33554432
+ */
+export function workerCacheBytes(totalBytes: number, workers: number): number {
+  return Math.floor(totalBytes / Math.max(1, workers));
+}
 
 /**
  * The environment the edge reads once at start, on top of the common service variables.
@@ -95,7 +107,7 @@ export const edgeEnvShape = {
         ctx.addIssue({ code: 'custom', message: (error as Error).message });
       }
     }),
-  /** Upper bound of the in-memory cache of hot segments and playlists. */
+  /** Upper bound of the in-memory cache of hot segments and playlists: the edge's total, split over its workers. */
   EDGE_SEGMENT_CACHE_BYTES: z.coerce
     .number()
     .int()

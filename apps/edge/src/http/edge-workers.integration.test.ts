@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { get } from 'node:http';
+import { listInstances } from '@tonearm/bus';
 import { objectKeys, sessionKeys } from '@tonearm/contracts';
 import { ObjectStore } from '@tonearm/storage';
 import {
@@ -25,6 +26,7 @@ let edge: ChildService;
 let base: string;
 let segmentPath: string;
 const sessionId = randomUUID();
+const cacheBytes = 8 * 1024 ** 2;
 
 /** A GET on a connection of its own, so the kernel picks a worker for each request. */
 function freshGet(url: string): Promise<number> {
@@ -36,9 +38,10 @@ function freshGet(url: string): Promise<number> {
   });
 }
 
-async function cacheRequests(opsUrl: string): Promise<number> {
+/** The value of a metric without labels in an ops server's `/metrics`, summed with its labelled series. */
+async function metric(opsUrl: string, name: string): Promise<number> {
   const text = await (await fetch(`${opsUrl}/metrics`)).text();
-  const lines = text.split('\n').filter((line) => line.startsWith('edge_segment_cache_requests_total{'));
+  const lines = text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
   return lines.reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }
 
@@ -67,6 +70,7 @@ beforeAll(async () => {
       EDGE_PORT: String(port),
       EDGE_HOST: '127.0.0.1',
       EDGE_WORKERS: '2',
+      EDGE_SEGMENT_CACHE_BYTES: String(cacheBytes),
       EDGE_MEDIA_SECRET: secret,
       REDIS_URL: redis.url,
       IDENTITY_REDIS_PREFIX: redis.keyPrefix,
@@ -87,18 +91,30 @@ afterAll(async () => {
 });
 
 describe('EDGE_WORKERS=2', () => {
-  it('serves the public port from both workers, each with its own metrics', { timeout: 60_000 }, async () => {
-    const secondOps = edge.opsUrl.replace(/:(\d+)$/, (_, port: string) => `:${Number(port) + 1}`);
-    const counts = await eventually(
-      async () => {
-        for (let i = 0; i < 10; i++) expect(await freshGet(base + segmentPath)).toBe(200);
-        return [await cacheRequests(edge.opsUrl), await cacheRequests(secondOps)];
-      },
-      (found) => found.every((count) => count > 0),
-      { timeoutMs: 30_000 },
-    );
-    expect(Math.min(...counts)).toBeGreaterThan(0);
-  });
+  it(
+    'serves the public port from both workers, each with its own metrics and half the cache bound',
+    { timeout: 60_000 },
+    async () => {
+      // Worker 0 answers on OPS_PORT, worker 1 on a free port it announces in discovery.
+      const opsUrls = await eventually(
+        async () => (await listInstances(bus, { name: 'edge' })).map((instance) => instance.metadata.opsUrl),
+        (urls) => urls.length === 2,
+        { timeoutMs: 20_000 },
+      );
+      expect(opsUrls).toContain(edge.opsUrl);
+      const counts = await eventually(
+        async () => {
+          for (let i = 0; i < 10; i++) expect(await freshGet(base + segmentPath)).toBe(200);
+          return Promise.all(opsUrls.map((url) => metric(url, 'edge_segment_cache_requests_total')));
+        },
+        (found) => found.every((count) => count > 0),
+        { timeoutMs: 30_000 },
+      );
+      expect(Math.min(...counts)).toBeGreaterThan(0);
+      const bounds = await Promise.all(opsUrls.map((url) => metric(url, 'edge_segment_cache_max_bytes')));
+      expect(bounds).toEqual([cacheBytes / 2, cacheBytes / 2]);
+    },
+  );
 
   it('ends the playback URL on every worker once the session is gone', { timeout: 60_000 }, async () => {
     await redis.client.del(sessionKeys.session(sessionId));

@@ -3,16 +3,33 @@ import cluster, { type Worker } from 'node:cluster';
 /** The message a worker sends its primary once its public port listens. */
 export const WORKER_READY = 'edge-worker-ready';
 
+/** What the primary gives every worker on top of its own environment. */
+export interface WorkerSettings {
+  /** How many workers run: each keeps that share of the segment cache bound. */
+  count: number;
+  /** The primary's `OPS_PORT`: worker 0 answers on it. */
+  opsPort: number;
+  /** The playback token key all workers must share (made by the primary when none is configured). */
+  mediaSecret: string;
+}
+
 /**
  * The environment of worker `index` (0-based): every worker listens on the public port with
- * SO_REUSEPORT (the kernel spreads connections over them), and has its own operations port so
- * each one's `/metrics` can be scraped: worker 0 keeps `OPS_PORT`, worker i uses `OPS_PORT + i`.
+ * SO_REUSEPORT (the kernel spreads connections over them) and has its own operations server so
+ * each one's `/metrics` can be scraped. Worker 0 keeps `OPS_PORT` (what start-up and health
+ * probes ask); the others take any free port, announced as their `opsUrl` in discovery, because
+ * the ports after `OPS_PORT` belong to other services (the web app's is the edge's + 1).
+ *
+ * @example
+ * workerEnv(1, { count: 2, opsPort: 9105, mediaSecret }); // { ..., OPS_PORT: '0', EDGE_WORKERS: '2' }
  */
-export function workerEnv(index: number, opsPort: number): Record<string, string> {
+export function workerEnv(index: number, settings: WorkerSettings): Record<string, string> {
   return {
     EDGE_WORKER_INDEX: String(index),
+    EDGE_WORKERS: String(settings.count),
     EDGE_REUSE_PORT: 'true',
-    OPS_PORT: String(opsPort === 0 ? 0 : opsPort + index),
+    EDGE_MEDIA_SECRET: settings.mediaSecret,
+    OPS_PORT: String(index === 0 ? settings.opsPort : 0),
   };
 }
 
@@ -25,18 +42,14 @@ export function workerEnv(index: number, opsPort: number): Record<string, string
  * cache); sessions and rate limits live in Redis, so which worker answers does not matter.
  *
  * @example
- * if (cluster.isPrimary && env.EDGE_WORKERS > 1) superviseEdgeWorkers({ count: 2, opsPort: 9105, log });
+ * if (cluster.isPrimary && env.EDGE_WORKERS > 1) superviseEdgeWorkers({ count: 2, opsPort: 9105, mediaSecret, log });
  */
-export function superviseEdgeWorkers(options: {
-  count: number;
-  opsPort: number;
-  log: (message: string) => void;
-}): void {
+export function superviseEdgeWorkers(options: WorkerSettings & { log: (message: string) => void }): void {
   let stopping = false;
   const live = new Set<Worker>();
   const ready = new Set<Worker>();
   const fork = (index: number) => {
-    const worker = cluster.fork(workerEnv(index, options.opsPort));
+    const worker = cluster.fork(workerEnv(index, options));
     live.add(worker);
     worker.on('message', (message: unknown) => {
       if (message === WORKER_READY) ready.add(worker);

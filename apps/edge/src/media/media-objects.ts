@@ -1,7 +1,7 @@
 import type { Registry } from '@tonearm/runtime';
 import type { ObjectStore } from '@tonearm/storage';
 import { LRUCache } from 'lru-cache';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 
 /** A media object in memory. */
 export interface MediaObject {
@@ -23,7 +23,8 @@ export interface MediaObjects {
  * (0: no cache). The objects under a track's HLS prefix never change once written, so a cached
  * copy is never stale; a deleted track's objects age out. Concurrent misses on one key share
  * one read. With `metrics`, every get is counted in `edge_segment_cache_requests_total` by
- * `result`: `hit` (answered from memory) or `miss` (read from the store, or joined a read in flight).
+ * `result`: `hit` (answered from memory) or `miss` (read from the store, or joined a read in flight),
+ * and `edge_segment_cache_bytes` / `edge_segment_cache_max_bytes` say how full it is.
  *
  * @example
  * const objects = mediaObjects({ store, maxBytes: 64 * 1024 ** 2, metrics: registry });
@@ -47,6 +48,21 @@ export function mediaObjects(options: { store: ObjectStore; maxBytes: number; me
           sizeCalculation: (value) => Math.max(1, value.body.byteLength),
         })
       : undefined;
+  if (options.metrics) {
+    new Gauge({
+      name: 'edge_segment_cache_bytes',
+      help: 'Bytes of HLS objects held in the in-memory cache',
+      registers: [options.metrics],
+      collect() {
+        this.set(cache?.calculatedSize ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'edge_segment_cache_max_bytes',
+      help: "The in-memory cache's bound in this process (EDGE_SEGMENT_CACHE_BYTES, split over the workers)",
+      registers: [options.metrics],
+    }).set(options.maxBytes);
+  }
   const pending = new Map<string, Promise<MediaObject | undefined>>();
   const load = async (key: string) => {
     const object = await options.store.read(key);

@@ -105,6 +105,7 @@ export async function startPlatform(
       EDGE_RPC_TIMEOUT_MS: '3000',
       IDENTITY_REDIS_PREFIX: redis.keyPrefix,
       EDGE_MEDIA_SECRET: randomBytes(32).toString('base64url'),
+      EDGE_WORKERS: '1',
       ...options.edgeEnv,
     });
     const edgeUrl = `http://127.0.0.1:${edgePort}`;

@@ -64,7 +64,13 @@ export async function startChildService(options: ChildServiceOptions): Promise<C
     );
   }
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, OPS_HOST: '127.0.0.1', OPS_PORT: String(port) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // The edge runs one worker per core by default; tests keep one process unless they set EDGE_WORKERS.
+    ...(options.app === 'edge' ? { EDGE_WORKERS: '1' } : {}),
+    OPS_HOST: '127.0.0.1',
+    OPS_PORT: String(port),
+  };
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name];
     else env[name] = value;
