@@ -4,6 +4,7 @@ import { ApiRequestError } from '../api/api-error.ts';
 import type { ApiClient } from '../api/api-client.ts';
 import { uploadKey } from './resume-store.ts';
 import { UploadManager } from './upload-manager.svelte.ts';
+import { statusStream } from '../test-support/status-stream.ts';
 
 const trackId = '0f8e4a52-52d4-4d8c-a1a3-3e5f1f0d9c11';
 const uploadId = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -36,17 +37,6 @@ class FakeRequest {
   abort() {
     this.onabort?.();
   }
-}
-
-/** A status stream the test pushes Server-Sent Events into. */
-function statusStream() {
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
-  return {
-    body,
-    push: (event: string, data: unknown) =>
-      controller.enqueue(new TextEncoder().encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)),
-  };
 }
 
 function fakeApi(overrides: Partial<Record<keyof ApiClient, unknown>> = {}) {

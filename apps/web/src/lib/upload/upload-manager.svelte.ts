@@ -6,8 +6,8 @@ import { sha256Hex } from './file-hash.ts';
 import { partsToSend } from './part-plan.ts';
 import { putPart } from './part-request.ts';
 import { ResumeStore } from './resume-store.ts';
-import { SseParser } from './sse-parser.ts';
 import { taskLimiter } from './task-limiter.ts';
+import { UploadStatusFeed } from './upload-status-feed.svelte.ts';
 import { bytesSent, overallProgress } from './upload-progress.ts';
 import { advance, applyStatus, isFinal, type UploadPhase } from './upload-status.ts';
 
@@ -33,7 +33,6 @@ export interface UploadItem {
 /** Files hashed and uploaded at once, and part requests at once across all of them. */
 const fileConcurrency = 2;
 const partConcurrency = 4;
-const reconnectDelaysMs = [1_000, 2_000, 5_000, 10_000, 30_000];
 
 let nextKey = 0;
 
@@ -46,7 +45,10 @@ let nextKey = 0;
 export class UploadManager {
   items = $state<UploadItem[]>([]);
   /** False while the live status stream is down (it reconnects on its own). */
-  live = $state(false);
+  get live(): boolean {
+    return this.#feed.live;
+  }
+
   #api: ApiClient;
   #store: ResumeStore | undefined;
   #files = new Map<string, File>();
@@ -55,10 +57,11 @@ export class UploadManager {
   #partLimiter = taskLimiter(partConcurrency);
   /** Statuses pushed for tracks not matched to a file yet (the push can beat the answer that names the track). */
   #early = new Map<string, UploadStatusEvent[]>();
-  #stream: AbortController | undefined;
+  #feed: UploadStatusFeed;
 
   constructor(api: ApiClient, storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>) {
     this.#api = api;
+    this.#feed = new UploadStatusFeed(api, (event) => this.#apply(event));
     this.#store = storage ? new ResumeStore(storage) : undefined;
   }
 
@@ -115,45 +118,13 @@ export class UploadManager {
 
   /** Opens the pushed status stream of the caller's uploads, reconnecting after a loss until {@link disconnect}. */
   connect(): void {
-    if (this.#stream) return;
-    const controller = new AbortController();
-    this.#stream = controller;
-    void this.#follow(controller.signal);
+    this.#feed.connect();
   }
 
   /** Closes the status stream and stops what is in flight (the sessions stay resumable). */
   disconnect(): void {
-    this.#stream?.abort();
-    this.#stream = undefined;
+    this.#feed.disconnect();
     for (const controller of this.#controllers.values()) controller.abort();
-  }
-
-  async #follow(signal: AbortSignal): Promise<void> {
-    for (let attempt = 0; !signal.aborted; attempt += 1) {
-      try {
-        const body = await this.#api.uploadEvents({ signal });
-        const parser = new SseParser();
-        const decoder = new TextDecoder();
-        const reader = body.getReader();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          for (const event of parser.push(decoder.decode(value, { stream: true }))) {
-            if (event.event === 'open') {
-              this.live = true;
-              attempt = 0;
-            }
-            if (event.event === 'status') this.#apply(JSON.parse(event.data) as UploadStatusEvent);
-          }
-        }
-      } catch (error) {
-        if (signal.aborted) return;
-        if (error instanceof ApiRequestError && error.code === 'unauthorized') return;
-      }
-      this.live = false;
-      const delay = reconnectDelaysMs[Math.min(attempt, reconnectDelaysMs.length - 1)]!;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
   }
 
   #apply(event: UploadStatusEvent): void {
