@@ -151,6 +151,23 @@ describe('UploadManager', () => {
     expect(storage.items.size).toBe(0);
   });
 
+  it('aborts a session that was still being opened when the file was cancelled, and keeps nothing to resume', async () => {
+    let open!: (created: { uploadId: string; trackId: string; partSize: number; parts: typeof parts }) => void;
+    const { api } = fakeApi({ createUpload: vi.fn(() => new Promise((resolve) => (open = resolve))) });
+    const storage = memoryStorage();
+    const sut = new UploadManager(api as unknown as ApiClient, storage);
+    sut.add([file()]);
+    await vi.waitFor(() => expect(api.createUpload).toHaveBeenCalled());
+
+    await sut.cancel(sut.items[0]!.key);
+    open({ uploadId, trackId, partSize, parts });
+
+    await vi.waitFor(() => expect(api.abortUpload).toHaveBeenCalledWith(uploadId));
+    expect(sut.items[0]!.phase).toBe('cancelled');
+    expect(puts).toEqual([]);
+    expect(storage.items.size).toBe(0);
+  });
+
   it('leaves out files that are not audio', () => {
     const { api } = fakeApi();
     const sut = new UploadManager(api as unknown as ApiClient, memoryStorage());

@@ -161,7 +161,13 @@ export class UploadManager {
       if (signal.aborted) return;
       item.phase = 'uploading';
       const session = await this.#session(item, file, sha256);
-      if (!session || signal.aborted) return;
+      if (!session) return;
+      if (signal.aborted) {
+        // Cancelled while the session was being opened: cancel() had no upload to abort yet.
+        this.#store?.forget(file);
+        await this.#api.abortUpload(session.uploadId).catch(() => undefined);
+        return;
+      }
       await this.#sendParts(item, file, session, signal);
       if (signal.aborted) return;
       item.phase = 'completing';
