@@ -16,7 +16,7 @@ export default function setup(project: TestProject) {
   const started = Date.now();
   return () => {
     const body = readFileSync(file, 'utf8');
-    const header = `Tonearm system tests (${scale.name} scale: ${scale.listeners} listeners, ${scale.ingests} ingests, outages of ${scale.outageMs / 1_000} s; full scale: 50 listeners, 20 ingests, outages of 10 s) in ${((Date.now() - started) / 1_000).toFixed(0)} s`;
+    const header = `Tonearm system tests (${scale.name} scale: ${scale.listeners} listeners, ${scale.ingests} ingests, outages of ${scale.outageMs / 1_000} s${scale.name === 'full' ? '' : '; full scale: 50 listeners, 20 ingests, outages of 10 s'}) in ${((Date.now() - started) / 1_000).toFixed(0)} s`;
     process.stdout.write(
       `\n${'='.repeat(header.length)}\n${header}\n${'='.repeat(header.length)}\n${body || '(no section ran)\n'}\n`,
     );
