@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LadderPassError, ladderFilterGraph, timemarkSeconds } from './ffmpeg.adapter.ts';
+import { LadderPassError, ladderFilterGraph, statsLineSeconds, timemarkSeconds } from './ffmpeg.adapter.ts';
 
 describe('timemarkSeconds', () => {
   it('reads the time of an ffmpeg stats line', () => {
@@ -12,11 +12,23 @@ describe('timemarkSeconds', () => {
   });
 });
 
+describe('statsLineSeconds', () => {
+  it('reads the time of an ffmpeg stats line', () => {
+    const line = 'size=N/A time=00:00:12.34 bitrate=N/A speed=24.7x';
+    expect(statsLineSeconds(line)).toBeCloseTo(12.34, 5);
+  });
+
+  it('answers undefined for other lines and for a time ffmpeg does not know yet', () => {
+    expect(statsLineSeconds('[Parsed_ebur128_2 @ 0x55] Summary:')).toBeUndefined();
+    expect(statsLineSeconds('size=N/A time=N/A bitrate=N/A speed=N/A')).toBeUndefined();
+  });
+});
+
 describe('ladderFilterGraph', () => {
   it('resamples, mixes down, measures loudness once and splits into encoders and PCM', () => {
     expect(ladderFilterGraph({ streamIndex: 1, sampleRate: 48_000, channels: 2, encodedRungs: 2 })).toBe(
       '[0:1]aresample=48000,aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,' +
-        'ebur128=peak=true,asplit=3[r0][r1][pcm]',
+        'ebur128=peak=true:framelog=verbose,asplit=3[r0][r1][pcm]',
     );
   });
 
