@@ -12,9 +12,11 @@ const tracks = [
 ];
 
 describe('track-list', () => {
+  let edge: ReturnType<typeof fakeEdge>;
+
   beforeEach(() => {
     nativeHlsAudio();
-    fakeEdge();
+    edge = fakeEdge();
     render(PlayerBar);
   });
 
@@ -48,6 +50,19 @@ describe('track-list', () => {
     expect(player.current?.title).toBe('Opening');
     expect(player.items).toHaveLength(1);
     expect(screen.getByText('Opening', { selector: '.tracks .name' }).closest('li')!.classList).toContain('current');
+  });
+
+  it('gets a track ready when a pointer reaches its play button, and the click reuses that', async () => {
+    render(TrackList, { tracks });
+    const button = screen.getByRole('button', { name: 'Play Opening' });
+    const masterUrl = `http://media.test/stream/${tracks[0]!.id}/master.m3u8?t=x`;
+    await fireEvent.pointerEnter(button);
+    // The warm-up asks for the master playlist as soon as the playback URL is there.
+    await vi.waitFor(() => expect(edge.paths).toContain(masterUrl));
+    await fireEvent.click(button);
+
+    await vi.waitFor(() => expect(document.querySelector('audio[data-active]')?.getAttribute('src')).toBe(masterUrl));
+    expect(edge.paths.filter((path) => path.endsWith('/playback'))).toEqual([`/api/tracks/${tracks[0]!.id}/playback`]);
   });
 
   it('adds a track to the queue', async () => {

@@ -1,17 +1,17 @@
 import type { PlaybackResponse } from '@tonearm/contracts';
 import { describe, expect, it } from 'vitest';
-import { keptUrls, PlaybackUrls, reuseMarginMs } from './playback-urls.ts';
+import { keptUrls, PlaybackUrls, reuseForMs, reuseMarginMs } from './playback-urls.ts';
 
 const t0 = Date.parse('2026-01-01T00:00:00.000Z');
 
-/** A request counting its calls, answering URLs that end an hour after `clock.now`. */
-function edge(clock: { now: number }) {
+/** A request counting its calls, answering URLs that end `lifeMs` (an hour) after `clock.now`. */
+function edge(clock: { now: number }, lifeMs = 3_600_000) {
   const asked: string[] = [];
   const request = (trackId: string): Promise<PlaybackResponse> => {
     asked.push(trackId);
     return Promise.resolve({
       masterUrl: `https://edge.test/stream/${trackId}/master.m3u8?t=${asked.length}`,
-      expiresAt: new Date(clock.now + 3_600_000).toISOString(),
+      expiresAt: new Date(clock.now + lifeMs).toISOString(),
     });
   };
   return { asked, request };
@@ -30,12 +30,24 @@ describe('PlaybackUrls', () => {
 
   it('asks again once the kept URL has less than the margin left', async () => {
     const clock = { now: t0 };
+    const { asked, request } = edge(clock, reuseMarginMs + 30_000);
+    const urls = new PlaybackUrls(request, () => clock.now);
+    const first = await urls.get('a');
+    clock.now = t0 + 30_000 - 1;
+    expect(await urls.get('a')).toEqual(first);
+    clock.now += 2;
+    expect((await urls.get('a')).masterUrl).not.toBe(first.masterUrl);
+    expect(asked).toEqual(['a', 'a']);
+  });
+
+  it('asks again once the kept URL is older than a minute', async () => {
+    const clock = { now: t0 };
     const { asked, request } = edge(clock);
     const urls = new PlaybackUrls(request, () => clock.now);
     const first = await urls.get('a');
-    clock.now = t0 + 3_600_000 - reuseMarginMs - 1;
+    clock.now = t0 + reuseForMs;
     expect(await urls.get('a')).toEqual(first);
-    clock.now += 2;
+    clock.now += 1;
     expect((await urls.get('a')).masterUrl).not.toBe(first.masterUrl);
     expect(asked).toEqual(['a', 'a']);
   });

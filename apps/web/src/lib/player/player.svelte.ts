@@ -30,7 +30,7 @@ interface Deck {
   generation: number;
 }
 
-/** What `import('hls.js')` answers. */
+/** What `import('hls.js/light')` answers. */
 interface HlsModule {
   default: typeof Hls;
 }
@@ -117,12 +117,20 @@ class Player {
     void this.#urls
       .get(track.id)
       .then(({ masterUrl }) => {
-        if (this.#warmed === masterUrl) return;
+        // Once a deck loads the track (the click came before the URL), the player fetches the
+        // same files itself: fetching them here as well would only race it for the same bytes.
+        if (this.#warmed === masterUrl || this.#decks.some((deck) => deck.trackId === track.id)) return;
         this.#warmed = masterUrl;
         return warmLadder(masterUrl, this.quality);
       })
       // A warm-up that fails costs nothing: the click meets the failure again and reports it.
       .catch(() => undefined);
+  }
+
+  /** {@link prepare} for the track a press of next would play (unless the spare element already has it). */
+  prepareUpcoming(): void {
+    const upcoming = this.#queue.upcoming;
+    if (upcoming && this.#spare?.trackId !== upcoming.id) this.prepare(upcoming);
   }
 
   /** Replaces the queue with `tracks` and plays from `start`. */
@@ -234,9 +242,12 @@ class Player {
     return Boolean(audio?.canPlayType(hlsType));
   }
 
-  /** hls.js, imported once (a separate chunk, so it stays out of the first page load); a failed import is tried again next time. */
+  /**
+   * hls.js, imported once (a separate chunk, so it stays out of the first page load); a failed
+   * import is tried again next time. The light build: see `hls-light.d.ts`.
+   */
   #loadHls(): Promise<HlsModule> {
-    this.#hlsModule ??= import('hls.js').catch((error: unknown) => {
+    this.#hlsModule ??= import('hls.js/light').catch((error: unknown) => {
       this.#hlsModule = null;
       throw error;
     });
@@ -357,31 +368,26 @@ class Player {
     }
   }
 
-  /** Points `deck` at the track's playback URL and fetches its peaks; plays when asked. */
+  /**
+   * Points `deck` at the track's playback URL; plays when asked, then fetches its peaks (after
+   * the first audio, so they do not compete with it for the edge).
+   */
   async #feed(deck: Deck, track: Track, options: { autoplay: boolean; resumeAt: number }): Promise<void> {
     const { audio } = deck;
     const generation = deck.generation;
     const current = () => deck.generation === generation;
     const isActive = () => current() && deck === this.#decks[this.#active];
-    void api.waveform(track.id).then(
-      ({ peaks }) => {
-        if (!current()) return;
-        deck.peaks = peaks.length > 0 ? peaks : null;
-        if (isActive()) this.peaks = deck.peaks;
-      },
-      () => undefined,
-    );
-    const native = audio.canPlayType(hlsType) !== '';
-    // The URL and hls.js at once: neither waits for the other (both are usually warm from prepare()).
-    const hlsModule = native ? null : this.#loadHls();
-    hlsModule?.catch(() => undefined);
-    const { masterUrl } = await this.#urls.get(track.id);
-    if (!current()) return;
-    if (!hlsModule) {
+    // Usually asked for already by prepare(); hls.js is imported meanwhile, neither waits for the other.
+    const playback = this.#urls.get(track.id);
+    playback.catch(() => undefined);
+    if (audio.canPlayType(hlsType)) {
+      const { masterUrl } = await playback;
+      if (!current()) return;
       audio.src = masterUrl;
       if (isActive()) this.qualities = qualityOptions([]);
+      if (options.resumeAt > 0) audio.currentTime = options.resumeAt;
     } else {
-      const { default: HlsPlayer } = await hlsModule;
+      const { default: HlsPlayer } = await this.#loadHls();
       if (!current()) return;
       if (!HlsPlayer.isSupported()) throw new Error('This browser cannot play HLS audio.');
       const hls = new HlsPlayer({
@@ -389,6 +395,8 @@ class Player {
         // The lowest rendition first: its first segment is the smallest, so audio starts soonest;
         // adaptive bitrate moves up once the first segments measured the bandwidth.
         startLevel: 0,
+        // The first segment loads without waiting for the MediaSource to open.
+        startFragPrefetch: true,
       });
       deck.hls = hls;
       hls.on(HlsPlayer.Events.MANIFEST_PARSED, () => {
@@ -415,11 +423,30 @@ class Player {
         else if (data.type === HlsPlayer.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
         else this.error = `Playback failed: ${data.details}`;
       });
-      hls.loadSource(masterUrl);
+      // The media first: its MediaSource opens (hls.js loads no segment before that) while the
+      // playback URL may still be on its way.
       hls.attachMedia(audio);
+      const { masterUrl } = await playback;
+      if (!current()) return;
+      hls.loadSource(masterUrl);
     }
-    if (options.resumeAt > 0 && !deck.hls) audio.currentTime = options.resumeAt;
-    if (options.autoplay) await audio.play();
+    try {
+      if (options.autoplay) await audio.play();
+    } finally {
+      if (current()) this.#fetchPeaks(deck, track, isActive);
+    }
+  }
+
+  #fetchPeaks(deck: Deck, track: Track, isActive: () => boolean): void {
+    const generation = deck.generation;
+    void api.waveform(track.id).then(
+      ({ peaks }) => {
+        if (deck.generation !== generation) return;
+        deck.peaks = peaks.length > 0 ? peaks : null;
+        if (isActive()) this.peaks = deck.peaks;
+      },
+      () => undefined,
+    );
   }
 
   #applyVolume(): void {
