@@ -9,10 +9,15 @@
  * 2. a session is put where identity keeps it in Redis and a playback token is signed with the
  *    edge's media secret, so every request goes through the same checks as a player's;
  * 3. wrk, `--connections` connections, `--duration` each, cycling over the segments: nginx, the
- *    edge as one process (`EDGE_WORKERS=1`), the edge with `--workers` processes (default: one
- *    per core, `EDGE_WORKERS=0`, as nginx's `worker_processes auto`), then nginx again; the ratios
- *    are to the mean of the two nginx runs, so a change of load during the run hits both sides.
- *    Each edge gets one warm-up pass that fills its segment cache first.
+ *    edge as one process (`EDGE_WORKERS=1`), the edge as configured by default (`EDGE_WORKERS`
+ *    unset: one worker per core, as nginx's `worker_processes auto`; `--workers N` sets it), then
+ *    nginx again; the ratios are to the mean of the two nginx runs, so a change of load during
+ *    the run hits both sides.
+ * 4. Before its run each edge's segment cache is brought to its bound (`EDGE_SEGMENT_CACHE_BYTES`,
+ *    the edge's total, 64 MiB by default): twice the bound of other segment-sized objects of the
+ *    track is read over fresh connections, so every worker gets its share, then the hot segments.
+ *    After the run it prints each process's RSS (the primary is worker 0), their total and peak,
+ *    and how full each worker's cache is (`edge_segment_cache_bytes`, from discovery's ops URLs).
  *
  * Needs NATS, Redis, ffmpeg, wrk and nginx (`apt-get install -y wrk nginx`). Loopback only.
  *
@@ -21,15 +26,20 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify, parseArgs } from 'node:util';
+import { listInstances } from '@tonearm/bus';
 import { objectKeys, sessionKeys } from '@tonearm/contracts';
+import { loadEnv } from '@tonearm/runtime';
 import { createS3Client, ObjectStore } from '@tonearm/storage';
 import { createIsolatedRedis, freePort, isolatedNamespace, startChildService, waitForHealthy } from '@tonearm/testing';
 import { connectTestBus, removeNamespace } from '../../packages/bus/test/bus-test-helper.ts';
 import { startMotoS3 } from '../../packages/storage/src/test-support/moto-s3-server.ts';
+import { edgeEnvShape } from '../../apps/edge/src/config/edge-env.ts';
 import { mediaTokens } from '../../apps/edge/src/media/media-token.ts';
+import { freshGet } from '../../apps/edge/test/support/fresh-get.ts';
+import { metricSum } from '../../apps/edge/test/support/metric-sum.ts';
 
 const run = promisify(execFile);
 const { values: args } = parseArgs({
@@ -38,7 +48,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10s' },
     seconds: { type: 'string', default: '60' },
     threads: { type: 'string', default: '2' },
-    workers: { type: 'string', default: String(availableParallelism()) },
+    /** EDGE_WORKERS of the second edge run; unset: the edge's default (one per core). */
+    workers: { type: 'string' },
   },
 });
 
@@ -79,6 +90,20 @@ async function wrk(base: string, paths: string[], dir: string, label: string): P
   return { requestsPerSecond: Number(rps), p50Ms: milliseconds(p50), p99Ms: milliseconds(p99), errors };
 }
 
+/** Runs `task` over `items`, `concurrency` at a time. */
+async function inParallel<T>(items: T[], concurrency: number, task: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await task(items[next++]!);
+    }),
+  );
+}
+
+const cacheBound = loadEnv({
+  EDGE_SEGMENT_CACHE_BYTES: edgeEnvShape.EDGE_SEGMENT_CACHE_BYTES,
+}).EDGE_SEGMENT_CACHE_BYTES;
+const loadAtStart = loadavg();
 const work = await mkdtemp(join(tmpdir(), 'edge-bench-'));
 const cleanups: (() => Promise<unknown>)[] = [];
 try {
@@ -107,6 +132,16 @@ try {
       'audio/mp4',
     );
   }
+  // Segment-sized objects of the same track, twice the cache bound in all, to fill the caches.
+  const segmentBytes = await Promise.all(segments.map((f) => readFile(join(rungDir, f))));
+  const fillerFiles = Array.from(
+    { length: Math.ceil((2 * cacheBound) / (averageKb * 1000)) },
+    (_, i) => `seg-${String(i).padStart(5, '0')}.m4s`,
+  );
+  const fillers = fillerFiles.map((file, i) => ({ file, body: segmentBytes[i % segmentBytes.length]! }));
+  await inParallel(fillers, 8, ({ file, body }) =>
+    store.put(`${objectKeys.hlsPrefix(trackId)}filler/${file}`, body, 'audio/mp4'),
+  );
   client.destroy();
 
   const redis = await createIsolatedRedis({ label: 'edge-bench' });
@@ -128,7 +163,8 @@ try {
     await bus.close();
   });
   const edgePaths = segments.map((f) => `/stream/${trackId}/${rung}/${f}?t=${token}`);
-  const startEdge = async (workers: number) => {
+  const fillerPaths = fillerFiles.map((f) => `/stream/${trackId}/filler/${f}?t=${token}`);
+  const startEdge = async (workers: string | undefined) => {
     const edgePort = await freePort();
     const edge = await startChildService({
       app: 'edge',
@@ -140,7 +176,8 @@ try {
         LOG_LEVEL: 'warn',
         EDGE_PORT: String(edgePort),
         EDGE_HOST: '127.0.0.1',
-        EDGE_WORKERS: String(workers),
+        // undefined removes it: the edge's default.
+        EDGE_WORKERS: workers,
         REDIS_URL: redis.url,
         IDENTITY_REDIS_PREFIX: redis.keyPrefix,
         EDGE_MEDIA_SECRET: secret,
@@ -149,16 +186,23 @@ try {
     cleanups.push(() => edge.stop());
     const base = `http://127.0.0.1:${edgePort}`;
     await waitForHealthy(`${base}/healthz`, { timeoutMs: 20_000 });
-    // The primary answers nothing itself: with workers, the processes that serve are its children.
+    // With workers, the primary serves as worker 0 and its children are the others.
     const pid = edge.process.pid!;
-    const children = workers > 1 ? (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim() : '';
-    const pids = children ? children.split(/\s+/).map(Number) : [pid];
-    for (const path of edgePaths) {
-      const response = await fetch(base + path);
-      if (response.status !== 200) throw new Error(`the edge answered ${response.status} for ${path}`);
-      await response.arrayBuffer();
-    }
-    return { base, pids, stop: () => edge.stop() };
+    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim();
+    const pids = [pid, ...(children ? children.split(/\s+/).map(Number) : [])];
+    const opsUrls = await (async () => {
+      for (let attempt = 0; ; attempt++) {
+        const urls = (await listInstances(bus, { name: 'edge' })).map((instance) => instance.metadata.opsUrl);
+        if (urls.length === pids.length || attempt > 20) return urls;
+      }
+    })();
+    const read = async (path: string) => {
+      const status = await freshGet(base + path);
+      if (status !== 200) throw new Error(`the edge answered ${status} for ${path}`);
+    };
+    await inParallel(fillerPaths, 8, read);
+    for (const path of [...edgePaths, ...edgePaths]) await read(path);
+    return { base, pids, opsUrls, stop: () => edge.stop() };
   };
 
   const nginxPort = await freePort();
@@ -180,22 +224,28 @@ try {
   await waitForHealthy(`http://127.0.0.1:${nginxPort}/hls/${trackId}/${rung}/${segments[0]}`, { timeoutMs: 10_000 });
 
   const nginxPaths = segments.map((f) => `/hls/${trackId}/${rung}/${f}`);
-  const rssMb = async (pids: number[]) =>
-    Promise.all(
-      pids.map(
-        async (pid) => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
-      ),
-    );
+  /** Each process's resident and peak resident memory in MB (primary first), and each worker's cache fill. */
+  const memory = async (edge: Awaited<ReturnType<typeof startEdge>>) => {
+    const status = await Promise.all(edge.pids.map((pid) => readFile(`/proc/${pid}/status`, 'utf8')));
+    const figure = (text: string, field: string) =>
+      Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? 0) / 1024;
+    const cached = await Promise.all(edge.opsUrls.map((url) => metricSum(url, 'edge_segment_cache_bytes')));
+    return {
+      rss: status.map((text) => figure(text, 'VmRSS')),
+      peak: status.map((text) => figure(text, 'VmHWM')),
+      cached,
+    };
+  };
 
   const nginxBefore = await wrk(`http://127.0.0.1:${nginxPort}`, nginxPaths, work, 'nginx');
-  const one = await startEdge(1);
+  const one = await startEdge('1');
   const single = await wrk(one.base, edgePaths, work, 'edge');
-  const singleRss = await rssMb(one.pids);
+  const singleMemory = await memory(one);
   await one.stop();
-  const workers = Number(args.workers);
-  const cluster = await startEdge(workers);
+  const cluster = await startEdge(args.workers);
   const several = await wrk(cluster.base, edgePaths, work, 'edges');
-  const clusterRss = await rssMb(cluster.pids);
+  const clusterMemory = await memory(cluster);
+  const workers = clusterMemory.rss.length;
   await cluster.stop();
   const nginxAfter = await wrk(`http://127.0.0.1:${nginxPort}`, nginxPaths, work, 'nginx');
   const baseline = {
@@ -218,12 +268,17 @@ try {
   console.log(line('nginx from disk, after', nginxAfter));
   console.log(line('nginx (worker_processes auto), mean', baseline));
   console.log(line('edge, EDGE_WORKERS=1 (token + session)', single));
-  console.log(line(`edge, EDGE_WORKERS=${workers}`, several));
-  const mb = (list: number[]) => list.map((value) => `${Math.round(value)} MB`).join(', ');
-  console.log(
-    `edge RSS after its run: 1 worker ${mb(singleRss)}; ${workers} workers ${mb(clusterRss)} each (cache bound 64 MiB per worker)`,
-  );
-  console.log('goal: ratio ≥ 0.5, p99 ≤ 20 ms, RSS ≤ 300 MB');
+  console.log(line(`edge, ${args.workers ? `EDGE_WORKERS=${args.workers}` : 'default'} (${workers} workers)`, several));
+  const mb = (value: number) => `${Math.round(value)} MB`;
+  const sum = (list: number[]) => list.reduce((a, b) => a + b, 0);
+  const report = (label: string, m: typeof singleMemory) =>
+    `edge RSS after its run, ${label}: total ${mb(sum(m.rss))} (${m.rss.map(mb).join(' + ')}${m.rss.length > 1 ? ', the primary first' : ''}), ` +
+    `peak total ${mb(sum(m.peak))}; cache ${m.cached.map((bytes) => mb(bytes / 1024 ** 2)).join(' + ')} of ${mb(cacheBound / 1024 ** 2)}`;
+  console.log(report('1 process', singleMemory));
+  console.log(report(`${workers} workers`, clusterMemory));
+  const load = (figures: number[]) => figures.map((value) => value.toFixed(1)).join(' ');
+  console.log(`load average (1, 5, 15 min): at start ${load(loadAtStart)}, at the end ${load(loadavg())}`);
+  console.log('goal: ratio ≥ 0.5, p99 ≤ 20 ms, total RSS ≤ 300 MB with the cache at its bound');
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));
   await rm(work, { recursive: true, force: true });

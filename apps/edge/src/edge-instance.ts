@@ -19,9 +19,10 @@ import { watchInstances } from './discovery/instance-directory.ts';
 import { mediaObjects } from './media/media-objects.ts';
 import { mediaTokens } from './media/media-token.ts';
 
-/** One edge instance: the whole service in this process (a cluster worker, or alone). */
+/** One edge instance: the whole service in this process (a cluster worker, the primary, or alone). */
 let listening = false;
-const service = await startService({
+/** The running service, so the primary can stop its workers as part of its own shutdown. */
+export const service = await startService({
   name: 'edge',
   version: packageJson.version,
   description: 'Public HTTP entry: API, HLS delivery and web pages',
@@ -102,10 +103,8 @@ const listener = createEdgeListener({
   tokens,
   objects: mediaObjects({
     store,
-    // The bound is the edge's total: a cluster worker keeps its share (EDGE_WORKERS is the count its primary runs).
-    maxBytes: cluster.isWorker
-      ? workerCacheBytes(env.EDGE_SEGMENT_CACHE_BYTES, env.EDGE_WORKERS)
-      : env.EDGE_SEGMENT_CACHE_BYTES,
+    // The bound is the edge's total: each of its EDGE_WORKERS processes (main.ts runs that many) keeps its share.
+    maxBytes: workerCacheBytes(env.EDGE_SEGMENT_CACHE_BYTES, env.EDGE_WORKERS),
     metrics: service.metrics,
   }),
   upstreamTimeoutMs: env.EDGE_UPSTREAM_TIMEOUT_MS,

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError, createLogger, loadEnv } from '@tonearm/runtime';
 import { baseEnvShape } from '@tonearm/service-host';
 import { edgeEnvShape, edgeWorkersShape } from './config/edge-env.ts';
-import { superviseEdgeWorkers } from './http/edge-workers.ts';
+import { superviseEdgeWorkers, workerEnv } from './http/edge-workers.ts';
 
 let workers = 1;
 let opsPort = 0;
@@ -32,12 +32,12 @@ if (cluster.isPrimary && workers > 1) {
     // One key for all workers, or a playback URL minted by one would fail on the others.
     logger.warn('EDGE_MEDIA_SECRET is unset: playback URLs work on this edge only (its workers share a random key)');
   }
-  superviseEdgeWorkers({
-    count: workers,
-    opsPort,
-    mediaSecret: mediaSecret ?? randomBytes(32).toString('base64url'),
-    log: (message) => logger.warn(message),
-  });
+  const settings = { count: workers, opsPort, mediaSecret: mediaSecret ?? randomBytes(32).toString('base64url') };
+  // The primary is worker 0 itself: its own instance reads the same settings as the others.
+  Object.assign(process.env, workerEnv(0, settings));
+  const group = superviseEdgeWorkers({ ...settings, log: (message) => logger.warn(message) });
+  const { service } = await import('./edge-instance.ts');
+  service.onShutdown(() => group.stop());
 } else {
   await import('./edge-instance.ts');
 }

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { get } from 'node:http';
 import { listInstances } from '@tonearm/bus';
 import { objectKeys, sessionKeys } from '@tonearm/contracts';
 import { ObjectStore } from '@tonearm/storage';
@@ -18,6 +17,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTestBus, removeNamespace } from '../../../../packages/bus/test/bus-test-helper.ts';
 import { mediaTokens } from '../media/media-token.ts';
+import { freshGet } from '../../test/support/fresh-get.ts';
+import { metricSum } from '../../test/support/metric-sum.ts';
 
 let s3: TestS3;
 let redis: IsolatedRedis;
@@ -27,23 +28,6 @@ let base: string;
 let segmentPath: string;
 const sessionId = randomUUID();
 const cacheBytes = 8 * 1024 ** 2;
-
-/** A GET on a connection of its own, so the kernel picks a worker for each request. */
-function freshGet(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (response) => {
-      response.resume();
-      response.once('end', () => resolve(response.statusCode ?? 0));
-    }).once('error', reject);
-  });
-}
-
-/** The value of a metric without labels in an ops server's `/metrics`, summed with its labelled series. */
-async function metric(opsUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(`${opsUrl}/metrics`)).text();
-  const lines = text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
-  return lines.reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
-}
 
 beforeAll(async () => {
   s3 = testS3('edge-workers');
@@ -95,7 +79,7 @@ describe('EDGE_WORKERS=2', () => {
     'serves the public port from both workers, each with its own metrics and half the cache bound',
     { timeout: 60_000 },
     async () => {
-      // Worker 0 answers on OPS_PORT, worker 1 on a free port it announces in discovery.
+      // Worker 0 (the primary) answers on OPS_PORT, worker 1 on a free port it announces in discovery.
       const opsUrls = await eventually(
         async () => (await listInstances(bus, { name: 'edge' })).map((instance) => instance.metadata.opsUrl),
         (urls) => urls.length === 2,
@@ -105,13 +89,13 @@ describe('EDGE_WORKERS=2', () => {
       const counts = await eventually(
         async () => {
           for (let i = 0; i < 10; i++) expect(await freshGet(base + segmentPath)).toBe(200);
-          return Promise.all(opsUrls.map((url) => metric(url, 'edge_segment_cache_requests_total')));
+          return Promise.all(opsUrls.map((url) => metricSum(url, 'edge_segment_cache_requests_total')));
         },
         (found) => found.every((count) => count > 0),
         { timeoutMs: 30_000 },
       );
       expect(Math.min(...counts)).toBeGreaterThan(0);
-      const bounds = await Promise.all(opsUrls.map((url) => metric(url, 'edge_segment_cache_max_bytes')));
+      const bounds = await Promise.all(opsUrls.map((url) => metricSum(url, 'edge_segment_cache_max_bytes')));
       expect(bounds).toEqual([cacheBytes / 2, cacheBytes / 2]);
     },
   );
@@ -127,10 +111,11 @@ describe('EDGE_WORKERS=2', () => {
     expect(statuses).toEqual(Array.from({ length: 10 }, () => 401));
   });
 
-  it('stops every worker and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
+  it('stops its worker and itself, exiting 0, on SIGTERM', { timeout: 60_000 }, async () => {
     const pid = edge.process.pid!;
+    // The primary is worker 0 itself; worker 1 is its child.
     const workers = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim().split(/\s+/).map(Number);
-    expect(workers).toHaveLength(2);
+    expect(workers).toHaveLength(1);
 
     expect(await edge.stop('SIGTERM', 20_000)).toBe(0);
     for (const worker of workers) expect(() => process.kill(worker, 0)).toThrow();

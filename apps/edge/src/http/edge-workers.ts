@@ -33,21 +33,38 @@ export function workerEnv(index: number, settings: WorkerSettings): Record<strin
   };
 }
 
+/** The workers the primary runs beside its own edge instance. */
+export interface EdgeWorkerGroup {
+  /** Sends every worker SIGTERM and resolves once all have exited; none is replaced after. */
+  stop(): Promise<void>;
+}
+
 /**
- * Runs `count` edge workers with node:cluster and keeps them running: a worker that dies after it
- * was ready is replaced; one that dies before (a bad variable, a port in use) stops them all and
- * the primary exits with its code, so a broken configuration fails start-up like a single
- * process does. SIGTERM or SIGINT is passed on to every worker, and the primary exits when they
- * have. Each worker is a whole edge instance (its own bus connection, metrics and session
- * cache); sessions and rate limits live in Redis, so which worker answers does not matter.
+ * Runs workers 1 to `count - 1` with node:cluster beside the primary's own edge instance (worker
+ * 0: a separate supervising process would cost a whole Node process of memory for nothing), and
+ * keeps them running: a worker that dies after it was ready is replaced; one that dies before (a
+ * bad variable, a port in use) stops them all and the process exits with its code, so a broken
+ * configuration fails start-up like a single process does. Each worker is a whole edge instance
+ * (its own bus connection, metrics and session cache); sessions and rate limits live in Redis,
+ * so which worker answers does not matter. Workers also exit when the primary does (node:cluster
+ * ends a worker whose primary's channel closes).
  *
  * @example
- * if (cluster.isPrimary && env.EDGE_WORKERS > 1) superviseEdgeWorkers({ count: 2, opsPort: 9105, mediaSecret, log });
+ * const group = superviseEdgeWorkers({ count: 2, opsPort: 9105, mediaSecret, log });
+ * service.onShutdown(() => group.stop());
  */
-export function superviseEdgeWorkers(options: WorkerSettings & { log: (message: string) => void }): void {
+export function superviseEdgeWorkers(options: WorkerSettings & { log: (message: string) => void }): EdgeWorkerGroup {
   let stopping = false;
   const live = new Set<Worker>();
   const ready = new Set<Worker>();
+  let allExited: () => void = () => undefined;
+  const exited = new Promise<void>((resolve) => (allExited = resolve));
+  const stop = () => {
+    stopping = true;
+    if (live.size === 0) allExited();
+    for (const worker of live) worker.process.kill('SIGTERM');
+    return exited;
+  };
   const fork = (index: number) => {
     const worker = cluster.fork(workerEnv(index, options));
     live.add(worker);
@@ -58,24 +75,18 @@ export function superviseEdgeWorkers(options: WorkerSettings & { log: (message: 
       live.delete(worker);
       const wasReady = ready.delete(worker);
       if (stopping) {
-        if (live.size === 0) process.exit();
+        if (live.size === 0) allExited();
         return;
       }
       if (!wasReady) {
         options.log(`edge worker ${index} exited before it was ready (code ${code}); stopping`);
-        process.exitCode = code || 1;
-        stop();
+        void stop().then(() => process.exit(code || 1));
         return;
       }
       options.log(`edge worker ${index} exited (code ${code}, signal ${signal}); starting another`);
       fork(index);
     });
   };
-  const stop = () => {
-    stopping = true;
-    if (live.size === 0) process.exit();
-    for (const worker of live) worker.process.kill('SIGTERM');
-  };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, stop);
-  for (let index = 0; index < options.count; index++) fork(index);
+  for (let index = 1; index < options.count; index++) fork(index);
+  return { stop };
 }
