@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { startChildService, type ChildService } from '@tonearm/testing';
 import type { Platform } from '../../../edge/test/support/platform.ts';
@@ -55,4 +56,23 @@ export function launchChromium(
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
+}
+
+/**
+ * Ends a browser test: closes Chromium, stops the web app and the platform, and removes the
+ * test's working folder; each part may be missing when the start-up failed half-way.
+ *
+ * @example
+ * afterAll(() => stopBrowserTest({ context, web, platform, dir: workDir }), 60_000);
+ */
+export async function stopBrowserTest(parts: {
+  context?: BrowserContext | undefined;
+  web?: ChildService | undefined;
+  platform?: Platform | undefined;
+  dir?: string | undefined;
+}): Promise<void> {
+  await parts.context?.close();
+  await parts.web?.stop('SIGTERM');
+  await parts.platform?.stop();
+  if (parts.dir) await rm(parts.dir, { recursive: true, force: true });
 }
