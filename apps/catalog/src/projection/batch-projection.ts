@@ -28,32 +28,33 @@ export async function projectBatch(
   const unique = [...new Map(events.map((e) => [e.id, e])).values()];
   const outcomes = new Map<string, ProjectionOutcome>(unique.map((e) => [e.id, 'duplicate']));
   if (unique.length === 0) return outcomes;
-  const fresh = await repository.markProcessed(
+  // The stored state of every track of the batch comes with the claim, one round trip; the
+  // tracks of events applied before are looked up too, which costs nothing worth a second one.
+  const { fresh, tombstoned, existing } = await repository.claim(
     unique.map((e) => ({ eventId: e.id, type: e.type, occurredAt: e.occurredAt })),
+    [...new Set(unique.filter(isTrackEvent).map((e) => e.data.trackId))],
   );
   const applied = unique.filter((e) => fresh.has(e.id));
   for (const event of applied) outcomes.set(event.id, 'ignored');
   const users = latestUsers(applied);
   for (const event of applied) if (event.type === 'identity.user.registered.v1') outcomes.set(event.id, 'applied');
   await repository.upsertUsers(users);
-  await projectTracks(repository, applied.filter(isTrackEvent), outcomes);
+  await projectTracks(repository, applied.filter(isTrackEvent), { tombstoned, existing }, outcomes);
   return outcomes;
 }
 
 async function projectTracks(
   repository: ProjectionRepository,
   events: TrackEvent[],
+  { tombstoned, existing }: { tombstoned: Set<string>; existing: Map<string, TrackRow> },
   outcomes: Map<string, ProjectionOutcome>,
 ): Promise<void> {
   const byTrack = Map.groupBy(events, (e) => e.data.trackId);
-  const trackIds = [...byTrack.keys()];
-  const tombstoned = await repository.tombstonedAmong(trackIds);
-  const existing = await repository.tracksAmong(trackIds);
   const tombstones: { trackId: string; ownerId: string; deletedBy: string; deletedAt: string }[] = [];
   const removed: string[] = [];
   const written: TrackRow[] = [];
   const ladders = new Map<string, RenditionRow[]>();
-  const history: Parameters<ProjectionRepository['recordPlaybacks']>[0] = [];
+  const history: Parameters<ProjectionRepository['writeTracks']>[0]['history'] = [];
   const started = new Map<string, number>();
   const albumsTouched = new Set<string>();
   const artistsTouched = new Set<string>();
@@ -122,13 +123,9 @@ async function projectTracks(
       touch(row);
     }
   }
-  await repository.insertTombstones(tombstones);
   await repository.removeTracks(removed);
-  await repository.upsertTracks(written);
-  await repository.replaceRenditions(ladders);
-  await repository.recordPlaybacks(history, started);
-  await repository.refreshAlbums([...albumsTouched]);
-  await repository.refreshArtists([...artistsTouched]);
+  await repository.writeTracks({ tombstones, tracks: written, ladders, history, started });
+  await repository.refreshAlbumsAndArtists([...albumsTouched], [...artistsTouched]);
 }
 
 function isTrackEvent(event: KnownEvent): event is TrackEvent {
