@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { KnownEvent } from '@tonearm/bus';
 import { describe, expect, it } from 'vitest';
 import { coalescedWrites } from './coalesced-writes.ts';
@@ -6,7 +7,16 @@ const events = (...ids: string[]) => ids.map((id) => ({ id }) as KnownEvent);
 const idsOf = (batch: KnownEvent[]) => batch.map((e) => e.id);
 
 describe(coalescedWrites.name, () => {
-  it('writes at once when idle, and merges what arrives during a write into the next one', async () => {
+  it('merges the batches handed in the same turn into one write when idle', async () => {
+    const writes: string[][] = [];
+    const sut = coalescedWrites(async (batch) => void writes.push(idsOf(batch)));
+
+    await Promise.all([sut(events('a')), sut(events('b'))]);
+
+    expect(writes).toEqual([['a', 'b']]);
+  });
+
+  it('merges what arrives during a write into the next one', async () => {
     const writes: string[][] = [];
     let release!: () => void;
     const sut = coalescedWrites(async (batch) => {
@@ -15,6 +25,7 @@ describe(coalescedWrites.name, () => {
     });
 
     const first = sut(events('a'));
+    await setImmediate();
     const second = sut(events('b1', 'b2'));
     const third = sut(events('c'));
     expect(writes).toEqual([['a']]);
@@ -34,6 +45,7 @@ describe(coalescedWrites.name, () => {
     });
 
     const first = sut(events('a'));
+    await setImmediate();
     const good = sut(events('g'));
     const bad = sut(events('bad'));
     release();

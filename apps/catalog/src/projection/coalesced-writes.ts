@@ -1,10 +1,12 @@
+import { setImmediate } from 'node:timers/promises';
 import type { KnownEvent } from '@tonearm/bus';
 
 /** Writes a batch of events; resolves once it is written (committed). */
 export type BatchWrite = (events: KnownEvent[]) => Promise<void>;
 
 /**
- * Runs one write at a time and merges the batches that arrive meanwhile into the next one, so
+ * Runs one write at a time and merges the batches that arrive meanwhile, or in the same turn of
+ * the event loop, into the next one, so
  * several consumers (uploads, transcode results, plays) share a transaction instead of queueing
  * for the writer lock one after the other, and a track's upload and transcode result are often
  * written together. When a merged write fails, each batch in it is written again alone, so a
@@ -20,6 +22,10 @@ export function coalescedWrites(write: BatchWrite): BatchWrite {
 
   async function drain(): Promise<void> {
     draining = true;
+    // Consumers whose batches were committed together hand their next ones within the same turn of
+    // the event loop; waiting for the end of that turn lets them share the next write instead of
+    // the first of them going alone.
+    await setImmediate();
     while (queued.length > 0) {
       const group = queued;
       queued = [];
@@ -33,6 +39,7 @@ export function coalescedWrites(write: BatchWrite): BatchWrite {
         }
         for (const g of group) await write(g.events).then(g.resolve, g.reject);
       }
+      await setImmediate();
     }
     draining = false;
   }
