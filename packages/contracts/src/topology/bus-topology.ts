@@ -51,14 +51,16 @@ export const consumerDefinitions = {
     description: 'Catalog projection of uploads',
     ackWaitMs: 30_000,
     maxDeliver: 10,
-    maxAckPending: 256,
+    // Above the projector's batch, so the next batch is on its way while one is being written.
+    maxAckPending: 1024,
   },
   'catalog-transcode': {
     stream: 'transcode',
     description: 'Catalog projection of transcoding results',
     ackWaitMs: 30_000,
     maxDeliver: 10,
-    maxAckPending: 256,
+    // Above the projector's batch, so the next batch is on its way while one is being written.
+    maxAckPending: 1024,
   },
   'catalog-catalog': {
     stream: 'catalog',
