@@ -57,7 +57,10 @@ export class MyUploads {
       this.nextCursor = page.nextCursor;
       for (const event of this.#pending.splice(0)) this.#apply(event);
     } catch (failure) {
-      if (generation === this.#generation) this.error = errorMessage(failure);
+      if (generation !== this.#generation) return;
+      this.error = errorMessage(failure);
+      // The next load brings the list as it is then; what was held for this one is moot.
+      this.#pending = [];
     }
   }
 
