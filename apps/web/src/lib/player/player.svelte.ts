@@ -460,7 +460,7 @@ class Player {
       title: track.title,
       artist: track.artist?.name ?? '',
       album: track.album?.title ?? '',
-      artwork: [{ src: `/api/tracks/${track.id}/cover` }],
+      artwork: track.hasCover ? [{ src: `/api/tracks/${track.id}/cover` }] : [],
     });
   }
 
