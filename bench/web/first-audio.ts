@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { buildApps, freePort, prepareTestServices, startChildService, waitForHealthy } from '@tonearm/testing';
@@ -9,12 +9,65 @@ import { signUp, toneFlac, upload, waitUntilReady } from '../../apps/edge/test/s
 import { startPlatform } from '../../apps/edge/test/support/platform.ts';
 
 /** Browser globals as the `page.evaluate` callbacks use them (typed without the DOM library). */
-declare const window: { measure(src: string): Promise<number> };
-declare const document: {
-  querySelectorAll(selector: string): Iterable<{ addEventListener(type: string, f: () => void, o: object): void }>;
-  querySelector(selector: string): { click(): void } | null;
+declare const window: {
+  measure(src: string): Promise<number>;
+  clickTimes?: Promise<ClickTimes>;
 };
-declare const performance: { now(): number };
+declare const document: {
+  addEventListener(type: string, f: (event: { type: string; timeStamp: number }) => void, o: object): void;
+  querySelectorAll(selector: string): Iterable<{ addEventListener(type: string, f: () => void, o: object): void }>;
+};
+declare const performance: {
+  now(): number;
+  getEntriesByType(type: 'resource'): Request[];
+};
+
+/** What the page saw of one click on play: when each input event and `playing` came, and the requests in between. */
+interface ClickTimes {
+  /** The first pointer event on the way to the click (the mouse arriving on the button). */
+  pointer: number;
+  pointerdown: number;
+  click: number;
+  playing: number;
+  requests: Request[];
+}
+
+/** A resource timing entry, as much of it as is printed; `transferSize` 0 is an answer from the HTTP cache. */
+interface Request {
+  name: string;
+  startTime: number;
+  responseEnd: number;
+  transferSize: number;
+}
+
+/** What a request of the click was for, from its URL. */
+function requestKind(url: string): string {
+  const { pathname } = new URL(url);
+  if (pathname.endsWith('/playback')) return 'playback URL';
+  if (pathname.endsWith('/waveform')) return 'waveform';
+  if (pathname.endsWith('/cover')) return 'cover';
+  if (pathname.endsWith('master.m3u8')) return 'master';
+  if (pathname.endsWith('.m3u8')) return `variant ${pathname.split('/').at(-2)}`;
+  if (/init[^/]*\.mp4$/.test(pathname)) return 'init';
+  if (/\.(m4s|mp4)$/.test(pathname)) return `segment ${pathname.split('/').slice(-2).join('/')}`;
+  if (pathname.endsWith('.js')) return `script ${pathname.split('/').at(-1)}`;
+  return pathname;
+}
+
+/** One line for a click: its times from the click and, in order, each request's start and end (ms from the click). */
+function describeClick(times: ClickTimes): string {
+  const at = (value: number) => (value - times.click).toFixed(0);
+  const requests = [...times.requests]
+    .sort((a, b) => a.startTime - b.startTime)
+    .map(
+      (request) =>
+        `${requestKind(request.name)} ${at(request.startTime)}..${at(request.responseEnd)}${request.transferSize === 0 ? ' (cache)' : ''}`,
+    );
+  return (
+    `click to playing ${at(times.playing)} ms (mouse onto the button at ${at(times.pointer)}, pointerdown at ${at(times.pointerdown)}); ` +
+    requests.join(', ')
+  );
+}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -66,10 +119,93 @@ async function mirrorLadder(masterUrl: string, dir: string): Promise<void> {
 }
 
 /**
+ * Signs in a fresh browser context, opens the home page and clicks the track's play button with
+ * Chromium's real mouse; answers what the page saw from the mouse arriving to `playing`. With
+ * `hlsJs` the page is told the browser has no native HLS (`canPlayType` answers '' for it), as in
+ * Firefox or a Chromium before native HLS, so the app plays through hls.js.
+ */
+async function clickOnPlay(
+  browser: Browser,
+  platform: Awaited<ReturnType<typeof startPlatform>>,
+  owner: Awaited<ReturnType<typeof signUp>>,
+  hlsJs: boolean,
+): Promise<ClickTimes> {
+  const login = await platform.request('POST', '/api/auth/login', {
+    body: { email: owner.email, password: owner.password },
+  });
+  const context = await browser.newContext();
+  try {
+    await context.addInitScript(
+      ({ token, hideNativeHls }) => {
+        const scope = globalThis as unknown as {
+          localStorage: { setItem(k: string, v: string): void };
+          HTMLMediaElement: { prototype: { canPlayType(type: string): string } };
+        };
+        scope.localStorage.setItem('tonearm.refreshToken', token);
+        if (!hideNativeHls) return;
+        const { canPlayType } = scope.HTMLMediaElement.prototype;
+        scope.HTMLMediaElement.prototype.canPlayType = function (type: string) {
+          return /mpegurl/i.test(type) ? '' : canPlayType.call(this, type);
+        };
+      },
+      { token: login.body.refreshToken as string, hideNativeHls: hlsJs },
+    );
+    const page = await context.newPage();
+    await page.goto(`${platform.edgeUrl}/`);
+    const button = page.getByRole('button', { name: 'Play First Audio Tone' });
+    await button.waitFor({ timeout: 60_000 });
+    await page.evaluate(() => {
+      window.clickTimes = new Promise<ClickTimes>((resolve, reject) => {
+        const times: Partial<ClickTimes> = {};
+        for (const type of ['pointerover', 'pointerdown', 'click'])
+          document.addEventListener(
+            type,
+            (event) => {
+              if (type === 'pointerover') times.pointer ??= event.timeStamp;
+              else times[type as 'pointerdown' | 'click'] ??= event.timeStamp;
+            },
+            { capture: true },
+          );
+        for (const audio of document.querySelectorAll('audio'))
+          audio.addEventListener(
+            'playing',
+            () => {
+              const since = times.pointer ?? times.click ?? 0;
+              resolve({
+                ...(times as ClickTimes),
+                playing: performance.now(),
+                requests: performance
+                  .getEntriesByType('resource')
+                  .filter((entry) => entry.startTime >= since)
+                  .map(({ name, startTime, responseEnd, transferSize }) => ({
+                    name,
+                    startTime,
+                    responseEnd,
+                    transferSize,
+                  })),
+              });
+            },
+            { once: true },
+          );
+        setTimeout(() => reject(new Error('no playing event 30 s after the click')), 30_000);
+      });
+    });
+    // A real click from Chromium's input pipeline: the mouse moves onto the button (pointerover,
+    // pointerenter), presses and releases, as a listener's would, with no pause on the way.
+    await button.click();
+    return await page.evaluate(() => window.clickTimes!);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
  * First audio: milliseconds from `play()` to `playing` in Chromium for a plain hls.js page on
  * the edge's playback URL, and on the same ladder served statically by nginx, alternated
- * `rounds` times in fresh browser contexts; then from a click on a track's play button in the
- * web app to `playing`. Prints the medians and the ratios to nginx.
+ * `rounds` times in fresh browser contexts; then from a real click on a track's play button in
+ * the web app to `playing`, as Chromium plays it and with hls.js (see {@link clickOnPlay}), each
+ * round printing its timeline: the mouse's arrival and every request from then on, in ms from the
+ * click, `(cache)` when the HTTP cache answered. Prints the medians and the ratios to nginx.
  */
 export async function firstAudio(rounds: number): Promise<void> {
   buildApps();
@@ -143,6 +279,9 @@ export async function firstAudio(rounds: number): Promise<void> {
     const edgeTimes: number[] = [];
     const nginxTimes: number[] = [];
     const appTimes: number[] = [];
+    const pointerTimes: number[] = [];
+    const hlsJsTimes: number[] = [];
+    const hlsJsPointerTimes: number[] = [];
     console.error('first audio: platform ready, measuring');
     for (let round = 0; round < rounds; round += 1) {
       nginxTimes.push(await plain(nginxMaster));
@@ -150,47 +289,35 @@ export async function firstAudio(rounds: number): Promise<void> {
       console.error(
         `round ${round + 1}: nginx ${nginxTimes.at(-1)!.toFixed(0)} ms, edge ${edgeTimes.at(-1)!.toFixed(0)} ms`,
       );
-      const login = await platform.request('POST', '/api/auth/login', {
-        body: { email: owner.email, password: owner.password },
-      });
-      const context = await browser.newContext();
-      try {
-        await context.addInitScript((token) => {
-          (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
-            'tonearm.refreshToken',
-            token,
-          );
-        }, login.body.refreshToken as string);
-        const page = await context.newPage();
-        await page.goto(`${platform.edgeUrl}/`);
-        await page.getByRole('button', { name: 'Play First Audio Tone' }).waitFor({ timeout: 60_000 });
-        appTimes.push(
-          await page.evaluate(
-            () =>
-              new Promise<number>((resolve) => {
-                for (const audio of document.querySelectorAll('audio'))
-                  audio.addEventListener('playing', () => resolve(performance.now() - start), { once: true });
-                setTimeout(() => resolve(Number.NaN), 30_000);
-                const start = performance.now();
-                document.querySelector('button[aria-label="Play First Audio Tone"]')!.click();
-              }),
-          ),
-        );
-        console.error(`round ${round + 1}: web app ${appTimes.at(-1)!.toFixed(0)} ms`);
-      } finally {
-        await context.close();
+      for (const hlsJs of [false, true]) {
+        const times = await clickOnPlay(browser, platform, owner, hlsJs);
+        (hlsJs ? hlsJsTimes : appTimes).push(times.playing - times.click);
+        (hlsJs ? hlsJsPointerTimes : pointerTimes).push(times.playing - times.pointer);
+        console.error(`round ${round + 1}: web app${hlsJs ? ' (hls.js)' : ''} ${describeClick(times)}`);
       }
     }
-    if (appTimes.some(Number.isNaN)) throw new Error('the web app did not start playing within 30 s after a click');
     const ms = (value: number) => `${value.toFixed(0)} ms`;
     const floor = median(nginxTimes);
-    console.log(`first audio, median of ${rounds} (Chromium, play() or click to 'playing'):`);
+    console.log(
+      `first audio, median of ${rounds} (Chromium, play() or click to 'playing'; load average ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(', ')}):`,
+    );
     console.log(`  nginx, same ladder static, plain hls.js page: ${ms(floor)}  [${nginxTimes.map(ms).join(', ')}]`);
     console.log(
       `  edge playback URL, plain hls.js page:         ${ms(median(edgeTimes))}  [${edgeTimes.map(ms).join(', ')}]`,
     );
     console.log(
-      `  web app, click on play:                       ${ms(median(appTimes))}  [${appTimes.map(ms).join(', ')}]`,
+      `  web app (native HLS), click on play:          ${ms(median(appTimes))}  [${appTimes.map(ms).join(', ')}]`,
+    );
+    console.log(
+      `  web app (native HLS), mouse onto play:       ${ms(median(pointerTimes))}  [${pointerTimes.map(ms).join(', ')}]`,
+    );
+    console.log(
+      `  web app with hls.js (native HLS hidden), click: ${ms(median(hlsJsTimes))}  [${hlsJsTimes.map(ms).join(', ')}]`,
+    );
+    console.log(
+      `  web app with hls.js, mouse onto play:         ${ms(median(hlsJsPointerTimes))}  [${hlsJsPointerTimes.map(ms).join(', ')}]`,
     );
     console.log(`ratio edge / nginx: ${(median(edgeTimes) / floor).toFixed(2)} (target <= 1.2)`);
     console.log(

@@ -13,9 +13,11 @@
  *
  * 5. first audio (skipped with `--bundle-only`; see `first-audio.ts`): the whole platform, a
  *    60 s track, then Chromium measures from `play()` to `playing` for a plain hls.js page on the
- *    edge's playback URL and on the same ladder served by nginx, and from a click on play in the
- *    web app; medians of `--rounds` alternated rounds and the ratios to nginx. Needs NATS,
- *    Postgres, Redis, ffmpeg, nginx and Chromium.
+ *    edge's playback URL and on the same ladder served by nginx, and from a real mouse click on a
+ *    track's play button in the web app (as the browser plays it: native HLS in this Chromium, 156;
+ *    and again with native HLS hidden, so through hls.js), each with the requests it made;
+ *    medians of `--rounds` alternated rounds and the ratios to nginx. Needs NATS, Postgres,
+ *    Redis, ffmpeg, nginx and Chromium.
  *
  * Usage: `npm run bench:web [-- --no-build] [--bundle-only] [--rounds 7]`.
  */
