@@ -227,12 +227,16 @@ try {
   /** Each process's resident and peak resident memory in MB (primary first), and each worker's cache fill. */
   const memory = async (edge: Awaited<ReturnType<typeof startEdge>>) => {
     const status = await Promise.all(edge.pids.map((pid) => readFile(`/proc/${pid}/status`, 'utf8')));
+    // Pss shares each shared page (the node binary, libraries) out among the processes mapping it.
+    const rollup = await Promise.all(edge.pids.map((pid) => readFile(`/proc/${pid}/smaps_rollup`, 'utf8')));
     const figure = (text: string, field: string) =>
       Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? 0) / 1024;
     const cached = await Promise.all(edge.opsUrls.map((url) => metricSum(url, 'edge_segment_cache_bytes')));
     return {
       rss: status.map((text) => figure(text, 'VmRSS')),
       peak: status.map((text) => figure(text, 'VmHWM')),
+      pss: rollup.map((text) => figure(text, 'Pss')),
+      anonymous: rollup.map((text) => figure(text, 'Anonymous')),
       cached,
     };
   };
@@ -273,7 +277,7 @@ try {
   const sum = (list: number[]) => list.reduce((a, b) => a + b, 0);
   const report = (label: string, m: typeof singleMemory) =>
     `edge RSS after its run, ${label}: total ${mb(sum(m.rss))} (${m.rss.map(mb).join(' + ')}${m.rss.length > 1 ? ', the primary first' : ''}), ` +
-    `peak total ${mb(sum(m.peak))}; cache ${m.cached.map((bytes) => mb(bytes / 1024 ** 2)).join(' + ')} of ${mb(cacheBound / 1024 ** 2)}`;
+    `peak total ${mb(sum(m.peak))}, PSS total ${mb(sum(m.pss))}, anonymous ${mb(sum(m.anonymous))}; cache ${m.cached.map((bytes) => mb(bytes / 1024 ** 2)).join(' + ')} of ${mb(cacheBound / 1024 ** 2)}`;
   console.log(report('1 process', singleMemory));
   console.log(report(`${workers} workers`, clusterMemory));
   const load = (figures: number[]) => figures.map((value) => value.toFixed(1)).join(' ');

@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError, createLogger, loadEnv } from '@tonearm/runtime';
 import { baseEnvShape } from '@tonearm/service-host';
 import { edgeEnvShape, edgeWorkersShape } from './config/edge-env.ts';
+import { useCacheFriendlyMalloc } from './config/malloc-settings.ts';
 import { superviseEdgeWorkers, workerEnv } from './http/edge-workers.ts';
+
+// Before anything is allocated worth keeping: this may start the process again in place.
+if (cluster.isPrimary) useCacheFriendlyMalloc(process.env);
 
 let workers = 1;
 let opsPort = 0;
@@ -32,7 +36,11 @@ if (cluster.isPrimary && workers > 1) {
     // One key for all workers, or a playback URL minted by one would fail on the others.
     logger.warn('EDGE_MEDIA_SECRET is unset: playback URLs work on this edge only (its workers share a random key)');
   }
-  const settings = { count: workers, opsPort, mediaSecret: mediaSecret ?? randomBytes(32).toString('base64url') };
+  const settings = {
+    count: workers,
+    opsPort,
+    mediaSecret: mediaSecret ?? randomBytes(32).toString('base64url'),
+  };
   // The primary is worker 0 itself: its own instance reads the same settings as the others.
   Object.assign(process.env, workerEnv(0, settings));
   const group = superviseEdgeWorkers({ ...settings, log: (message) => logger.warn(message) });

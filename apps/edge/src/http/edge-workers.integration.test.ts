@@ -16,6 +16,7 @@ import {
 } from '@tonearm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTestBus, removeNamespace } from '../../../../packages/bus/test/bus-test-helper.ts';
+import { cacheFriendlyMmapThreshold } from '../config/malloc-settings.ts';
 import { mediaTokens } from '../media/media-token.ts';
 import { freshGet } from '../../test/support/fresh-get.ts';
 import { metricSum } from '../../test/support/metric-sum.ts';
@@ -59,6 +60,7 @@ beforeAll(async () => {
       REDIS_URL: redis.url,
       IDENTITY_REDIS_PREFIX: redis.keyPrefix,
       LOG_LEVEL: 'warn',
+      MALLOC_MMAP_THRESHOLD_: undefined,
     },
   });
   base = `http://127.0.0.1:${port}`;
@@ -109,6 +111,15 @@ describe('EDGE_WORKERS=2', () => {
       { timeoutMs: 10_000, intervalMs: 200 },
     );
     expect(statuses).toEqual(Array.from({ length: 10 }, () => 401));
+  });
+
+  it('runs with the cache-friendly malloc threshold, the primary started again in place', async () => {
+    const pid = edge.process.pid!;
+    const worker = Number((await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim());
+    for (const process of [pid, worker]) {
+      const environment = (await readFile(`/proc/${process}/environ`, 'utf8')).split('\0');
+      expect(environment).toContain(`MALLOC_MMAP_THRESHOLD_=${cacheFriendlyMmapThreshold}`);
+    }
   });
 
   it('stops its worker and itself, exiting 0, on SIGTERM', { timeout: 60_000 }, async () => {
