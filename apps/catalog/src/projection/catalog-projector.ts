@@ -1,6 +1,6 @@
 import type { KnownEvent } from '@tonearm/bus';
 import type { CatalogDb } from '../repositories/catalog-database.ts';
-import { ProjectionRepository } from '../repositories/projection-repository.ts';
+import { projectionTransaction, type ProjectionTarget } from '../repositories/projection-transaction.ts';
 import { projectBatch, type ProjectionOutcome } from './batch-projection.ts';
 
 export type { ProjectionOutcome } from './batch-projection.ts';
@@ -9,8 +9,7 @@ export type { ProjectionOutcome } from './batch-projection.ts';
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 const ATTEMPTS = 5;
 
-/** Where a projector writes: the live read model, shared with other writers, or a rebuild's shadow, alone. */
-export type ProjectionTarget = 'live' | 'shadow';
+export type { ProjectionTarget } from '../repositories/projection-transaction.ts';
 
 /**
  * Applies events to the read model, each exactly once in effect, a batch per transaction: the
@@ -52,12 +51,7 @@ export class CatalogProjector {
    */
   async applyBatch(events: KnownEvent[]): Promise<ProjectionOutcome[]> {
     const byId = await this.withRetry(() =>
-      this.db.transaction(async (tx) => {
-        const repository = new ProjectionRepository(tx);
-        if (this.target === 'live') await repository.enterLiveProjection();
-        else await repository.relaxDurability();
-        return projectBatch(repository, events);
-      }),
+      projectionTransaction(this.db, this.target, (repository) => projectBatch(repository, events)),
     );
     const seen = new Set<string>();
     const outcomes = events.map((event) => {

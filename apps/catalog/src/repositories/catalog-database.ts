@@ -14,7 +14,7 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url
 const MIGRATION_LOCK = 7_210_001;
 
 /** Drizzle over a pool whose connections resolve unqualified table names in one schema. */
-export type CatalogDb = NodePgDatabase<typeof schema>;
+export type CatalogDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
 /** An open read model: drizzle, its pool and the schema it works in. */
 export interface CatalogDatabase {

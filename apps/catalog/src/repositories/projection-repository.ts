@@ -13,8 +13,8 @@ import {
   users,
 } from './schema.ts';
 
-/** A transaction on the read model. */
-export type CatalogTx = Parameters<Parameters<CatalogDb['transaction']>[0]>[0];
+/** The statements of a transaction on the read model (see `projectionTransaction`). */
+export type CatalogTx = Pick<CatalogDb, 'execute' | 'insert' | 'delete' | 'select'>;
 
 /** A stored track row. */
 export type TrackRow = typeof tracks.$inferSelect;
@@ -80,22 +80,6 @@ export class ProjectionRepository {
 
   constructor(tx: CatalogTx) {
     this.tx = tx;
-  }
-
-  /**
-   * Live projections take turns: waits while a rebuild swaps schemas (later statements then
-   * resolve to the new tables), then for the other writers.
-   */
-  async enterLiveProjection(): Promise<void> {
-    // One round trip; Postgres evaluates a select list left to right, so the swap lock comes first.
-    await this.tx.execute(
-      sql`SELECT pg_advisory_xact_lock_shared(${SWAP_LOCK}), pg_advisory_xact_lock(${WRITER_LOCK})`,
-    );
-  }
-
-  /** A rebuild's shadow needs no durable commits: the swap's own commit flushes everything before it. */
-  async relaxDurability(): Promise<void> {
-    await this.tx.execute(sql`SET LOCAL synchronous_commit = off`);
   }
 
   /**
