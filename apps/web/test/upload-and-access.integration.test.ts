@@ -171,38 +171,38 @@ describe('the upload page in Chromium', () => {
 
   it('cancels an upload in flight: the session is aborted and no track is left', async () => {
     const held: Route[] = [];
+    const isPart = (url: URL) => url.searchParams.has('partNumber');
     // The storage takes no part until the test lets it, so the upload is surely in flight.
-    await page.route(
-      (url) => url.searchParams.has('partNumber'),
-      (route) => void held.push(route),
-    );
-    const created = page.waitForResponse(
-      (response) => new URL(response.url()).pathname === '/api/uploads' && response.request().method() === 'POST',
-    );
+    await page.route(isPart, (route) => void held.push(route));
+    try {
+      const created = page.waitForResponse(
+        (response) => new URL(response.url()).pathname === '/api/uploads' && response.request().method() === 'POST',
+      );
 
-    await page.getByLabel('Audio files', { exact: true }).setInputFiles([files.cancelled]);
+      await page.getByLabel('Audio files', { exact: true }).setInputFiles([files.cancelled]);
 
-    const { uploadId, trackId } = (await (await created).json()) as { uploadId: string; trackId: string };
-    await row('cancelled tone.flac').and(page.locator('[data-phase="uploading"]')).waitFor();
-    await expect.poll(() => held.length).toBeGreaterThan(0);
-    await page.getByRole('button', { name: 'Cancel cancelled tone.flac' }).click();
+      const { uploadId, trackId } = (await (await created).json()) as { uploadId: string; trackId: string };
+      await row('cancelled tone.flac').and(page.locator('[data-phase="uploading"]')).waitFor();
+      await expect.poll(() => held.length).toBeGreaterThan(0);
+      await page.getByRole('button', { name: 'Cancel cancelled tone.flac' }).click();
 
-    await row('cancelled tone.flac').and(page.locator('[data-phase="cancelled"]')).waitFor();
-    await page.screenshot({ path: join(screenshotDir, '02-cancelled.png') });
-    const token = listener.accessToken;
-    await expect
-      .poll(async () => (await platform.request('GET', `/api/uploads/${uploadId}`, { token })).body)
-      .toMatchObject({ status: 'aborted', parts: [] });
-    expect((await platform.request('GET', `/api/tracks/${trackId}`, { token })).status).toBe(404);
-    const mine = await platform.request('GET', '/api/tracks?mine=true', { token });
-    expect((mine.body as { items: { id: string }[] }).items.map((track) => track.id)).not.toContain(trackId);
-    const kept = await page.evaluate(() =>
-      Array.from({ length: localStorage.length }, (_, index) => localStorage.key(index)),
-    );
-    expect(kept.filter((key) => key?.startsWith('tonearm.upload.'))).toEqual([]);
-
-    await page.unroute((url) => url.searchParams.has('partNumber'));
-    await Promise.all(held.map((route) => route.abort().catch(() => undefined)));
+      await row('cancelled tone.flac').and(page.locator('[data-phase="cancelled"]')).waitFor();
+      await page.screenshot({ path: join(screenshotDir, '02-cancelled.png') });
+      const token = listener.accessToken;
+      await expect
+        .poll(async () => (await platform.request('GET', `/api/uploads/${uploadId}`, { token })).body)
+        .toMatchObject({ status: 'aborted', parts: [] });
+      expect((await platform.request('GET', `/api/tracks/${trackId}`, { token })).status).toBe(404);
+      const mine = await platform.request('GET', '/api/tracks?mine=true', { token });
+      expect((mine.body as { items: { id: string }[] }).items.map((track) => track.id)).not.toContain(trackId);
+      const kept = await page.evaluate(() =>
+        Array.from({ length: localStorage.length }, (_, index) => localStorage.key(index)),
+      );
+      expect(kept.filter((key) => key?.startsWith('tonearm.upload.'))).toEqual([]);
+    } finally {
+      await page.unroute(isPart);
+      await Promise.all(held.map((route) => route.abort().catch(() => undefined)));
+    }
   }, 120_000);
 });
 
