@@ -12,7 +12,7 @@ import {
   type Attached,
   type Outcome,
 } from './delivery-settlement.ts';
-import { decodeEvent } from './event-decoder.ts';
+import { decodeEvent, type DecodedEvent } from './event-decoder.ts';
 import {
   deliveryContext,
   PULL_EXPIRES_MS,
@@ -58,6 +58,12 @@ export interface BatchContext {
  */
 export type BatchHandler = (deliveries: BatchDelivery[], batch: BatchContext) => Promise<void>;
 
+/** A message pulled and decoded, waiting for its batch. */
+interface Arrival {
+  msg: JsMsg;
+  decoded: DecodedEvent;
+}
+
 /** The copies of one event in a batch: the same event id delivered in several messages. */
 interface Pending {
   event: KnownEvent;
@@ -98,7 +104,8 @@ export function consumeBatches<K extends ConsumerKey>(
   const metrics = metricsOf(bus);
   metrics?.watchLag(bus, spec);
   const stopping = new AbortController();
-  const queue: JsMsg[] = [];
+  // Messages are decoded as they arrive, so the next batch is read while the current one is handled.
+  const queue: Arrival[] = [];
   let arrived: (() => void) | undefined;
   let pulling: ConsumerMessages | undefined;
   let inFlight = 0;
@@ -121,7 +128,7 @@ export function consumeBatches<K extends ConsumerKey>(
           // Pulled just as stop() was called: give it back at once rather than wait for the ack wait.
           if (stopping.signal.aborted) msg.nak();
           else {
-            queue.push(msg);
+            queue.push({ msg, decoded: decodeEvent(msg.data) });
             signal();
           }
         }
@@ -146,20 +153,21 @@ export function consumeBatches<K extends ConsumerKey>(
       if (queue.length < maxBatch && maxWaitMs > 0) await pause(maxWaitMs);
       await deliver(queue.splice(0, maxBatch), attached);
     }
-    for (const msg of queue.splice(0)) msg.nak();
+    for (const { msg } of queue.splice(0)) msg.nak();
   }
 
-  async function deliver(messages: JsMsg[], attached: Attached): Promise<void> {
+  async function deliver(arrivals: Arrival[], attached: Attached): Promise<void> {
+    const messages = arrivals.map((a) => a.msg);
     inFlight += messages.length;
     const heartbeat = setInterval(
       () => {
         for (const msg of messages) msg.working();
-        for (const msg of queue) msg.working();
+        for (const { msg } of queue) msg.working();
       },
       options.heartbeatMs ?? Math.max(10, attached.ackWaitMs / 3),
     );
     try {
-      const batch = await decodeAll(messages);
+      const batch = await decodeAll(arrivals);
       if (batch.length === 0) return;
       const endTimer = metrics?.handlerDuration.startTimer({ consumer: spec.durable, type: 'batch' });
       try {
@@ -185,11 +193,10 @@ export function consumeBatches<K extends ConsumerKey>(
     }
   }
 
-  /** Decodes every message; dead-letters malformed ones and folds copies of one event together. */
-  async function decodeAll(messages: JsMsg[]): Promise<Pending[]> {
+  /** Dead-letters the malformed messages and folds copies of one event together. */
+  async function decodeAll(arrivals: Arrival[]): Promise<Pending[]> {
     const byId = new Map<string, Pending>();
-    for (const msg of messages) {
-      const decoded = decodeEvent(msg.data);
+    for (const { msg, decoded } of arrivals) {
       if (decoded.ok) {
         const known = byId.get(decoded.event.id);
         if (known) known.messages.push(msg);
