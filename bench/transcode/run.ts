@@ -8,8 +8,12 @@
  *    machine's two cores running the bare command two at a time: the share of that capacity.
  *
  * Needs NATS (and Postgres, Redis, as the test setup checks); starts a local S3 server when
- * `S3_ENDPOINT` is unset. Part 1 runs the pipeline with the transcoder's two encoder processes per job
- * (its default) and with one; the batch's one-job workers use one (as such a deployment should). Usage:
+ * `S3_ENDPOINT` is unset. Part 1 runs the pipeline with the transcoder's defaults (as many jobs as
+ * cores, two encoder processes for a job that starts alone) and with one encoder process; the
+ * batch's one-job workers use one (as such a deployment should). Besides wall times, which other
+ * work on the machine skews, the batch prints CPU seconds per track: the bare command's, the
+ * workers' (Node and their ffmpeg and ffprobe processes) and this process's (the local S3 server),
+ * and the median phases of the jobs' `transcoded` log lines. Usage:
  * `node bench/transcode/run.ts [--runs 2] [--tracks 40] [--seconds 20] [--encoder-processes 1]`
  * (`--encoder-processes` sets the batch's workers).
  */
@@ -27,6 +31,13 @@ import {
 } from '../../apps/transcoder/test/transcoder-harness.ts';
 
 const run = promisify(execFile);
+
+/** CPU seconds a process has used, with its children that have ended (`/proc/<pid>/stat`). */
+async function cpuSeconds(pid: number | 'self'): Promise<{ own: number; children: number }> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  const ticks = (from: number) => (Number(fields[from]) + Number(fields[from + 1])) / 100;
+  return { own: ticks(11), children: ticks(13) };
+}
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '2' },
@@ -127,15 +138,14 @@ try {
     channels: 2,
   });
   const bareTimes: number[] = [];
-  const pipelineTimes: Record<string, number[]> = { '2': [], '1': [] };
+  const pipelineTimes: Record<'defaults' | '1', number[]> = { defaults: [], '1': [] };
   const bytes = await readFile(long.path);
   // Interleaved, and in reverse order every other run (A B C, C B A), so that a change of load on
   // the machine during the run hits every side alike.
-  const timePipeline = async (mode: '1' | '2') => {
+  const timePipeline = async (mode: 'defaults' | '1') => {
     const worker = await harness.startWorker({
-      TRANSCODER_CONCURRENCY: '1',
       LOG_LEVEL: 'warn',
-      TRANSCODER_ENCODER_PROCESSES: mode,
+      ...(mode === '1' ? { TRANSCODER_CONCURRENCY: '1', TRANSCODER_ENCODER_PROCESSES: '1' } : {}),
     });
     pipelineTimes[mode]!.push(await pipeline([await harness.stage(bytes, long)]));
     await worker.stop();
@@ -144,7 +154,7 @@ try {
     bareTimes.push(await timed(() => bareLadder(long.path, join(harness.dir, 'bare-long'))));
   };
   for (let i = 0; i < runs; i++) {
-    const steps = [timeBare, () => timePipeline('2'), () => timePipeline('1')];
+    const steps = [timeBare, () => timePipeline('defaults'), () => timePipeline('1')];
     for (const step of i % 2 ? steps.reverse() : steps) await step();
   }
   const bare = median(bareTimes);
@@ -153,10 +163,11 @@ try {
   console.log(
     `   bare ffmpeg ladder:  ${bare.toFixed(2)} s (${(240 / bare).toFixed(1)}x realtime)  runs ${list(bareTimes)}`,
   );
-  for (const mode of ['2', '1'] as const) {
+  const modeNames = { defaults: 'worker defaults (2 encoder processes)', '1': '1 encoder process' } as const;
+  for (const mode of ['defaults', '1'] as const) {
     const piped = median(pipelineTimes[mode]!);
     console.log(
-      `   upload to playable, ${mode} encoder process(es): ${piped.toFixed(2)} s (${(240 / piped).toFixed(1)}x realtime)  runs ${list(pipelineTimes[mode]!)}`,
+      `   upload to playable, ${modeNames[mode]}: ${piped.toFixed(2)} s (${(240 / piped).toFixed(1)}x realtime)  runs ${list(pipelineTimes[mode]!)}`,
     );
     console.log(`   ratio pipeline / bare = ${(piped / bare).toFixed(2)}  (target <= 1.0)`);
   }
@@ -174,7 +185,8 @@ try {
   }
   const batchEnv = {
     TRANSCODER_CONCURRENCY: '1',
-    LOG_LEVEL: 'warn',
+    // info, for the phases of each job's `transcoded` line
+    LOG_LEVEL: 'info',
     TRANSCODER_ENCODER_PROCESSES: batchEncoderProcesses,
   };
   const bareBatchTimes: number[] = [];
@@ -183,18 +195,29 @@ try {
   const rssRounds: { early: number; peak: number; end: number }[] = [];
   const rssOf = async (pid: number) =>
     Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  /** CPU seconds per track of each round: bare ffmpeg; the workers with their children; this process. */
+  const bareCpu: number[] = [];
+  const workerCpu: number[] = [];
+  const benchCpu: number[] = [];
+  const phaseLines: Record<string, number>[] = [];
   const timeBareBatch = async () => {
+    const before = await cpuSeconds('self');
     bareBatchTimes.push(
       await timed(() =>
         inParallel(sources, 2, (source) => bareLadder(source.path, join(harness.dir, `bare-${source.filename}`))),
       ),
     );
+    bareCpu.push(((await cpuSeconds('self')).children - before.children) / trackCount);
   };
   const timePipelineBatch = async () => {
     const workers = [await harness.startWorker(batchEnv), await harness.startWorker(batchEnv)];
     const staged = [];
     for (const source of sources) staged.push(await harness.stage(await readFile(source.path), source));
     const pids = workers.map((w) => w.process.pid!);
+    const workersCpu = async () =>
+      (await Promise.all(pids.map(cpuSeconds))).reduce((sum, cpu) => sum + cpu.own + cpu.children, 0);
+    const cpuBefore = await workersCpu();
+    const benchBefore = process.cpuUsage();
     const round = { early: 0, peak: 0, end: 0 };
     const started = performance.now();
     const sampler = setInterval(() => {
@@ -206,6 +229,17 @@ try {
     }, 250);
     pipelineBatchTimes.push(await pipeline(staged));
     clearInterval(sampler);
+    // The last job's ffmpeg has been reaped once its completion was published.
+    workerCpu.push(((await workersCpu()) - cpuBefore) / trackCount);
+    const bench = process.cpuUsage(benchBefore);
+    benchCpu.push((bench.user + bench.system) / 1e6 / trackCount);
+    for (const worker of workers) {
+      for (const line of worker.output().split('\n')) {
+        if (!line.includes('"transcoded"')) continue;
+        const phases = (JSON.parse(line) as { phases?: Record<string, number> }).phases;
+        if (phases) phaseLines.push(phases);
+      }
+    }
     round.end = Math.max(...(await Promise.all(pids.map(rssOf))));
     rssRounds.push(round);
     await Promise.all(workers.map((w) => w.stop()));
@@ -225,6 +259,17 @@ try {
     `   two transcoder workers, 1 job each: ${pipelineBatch.toFixed(2)} s (${(audio / pipelineBatch).toFixed(1)}x realtime)  rounds ${list(pipelineBatchTimes)}`,
   );
   console.log(`   ratio of capacity (bare / pipeline) = ${(bareBatch / pipelineBatch).toFixed(2)}  (target >= 0.9)`);
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  console.log(
+    `   CPU seconds per track: bare ffmpeg ${mean(bareCpu).toFixed(3)}; transcoder workers with their ffmpeg and ffprobe ${mean(workerCpu).toFixed(3)}; this process (local S3 server) ${mean(benchCpu).toFixed(3)}`,
+  );
+  console.log(
+    `   CPU ratio bare / (workers + S3) = ${(mean(bareCpu) / (mean(workerCpu) + mean(benchCpu))).toFixed(2)}  (what the batch ratio is on an otherwise idle machine, less the waits between phases)`,
+  );
+  const phaseNames = [...new Set(phaseLines.flatMap((p) => Object.keys(p)))];
+  console.log(
+    `   median phases of ${phaseLines.length} jobs: ${phaseNames.map((name) => `${name} ${median(phaseLines.map((p) => p[name] ?? 0))}`).join(', ')}`,
+  );
   const mb = (value: number) => `${Math.round(value)} MB`;
   for (const [i, r] of rssRounds.entries()) {
     console.log(
