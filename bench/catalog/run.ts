@@ -10,9 +10,10 @@
  *    (polled every 50 ms); each round recreates the durables so they deliver everything again;
  * 3. baseline: the rows of every table of the result, inserted 500 rows per INSERT statement.
  *
- * Needs NATS and Postgres. Usage: `node bench/catalog/run.ts [--tracks 2500] [--rounds 3]`; the
+ * Needs NATS and Postgres. Usage: `node bench/catalog/run.ts [--tracks 2500] [--rounds 5]`; the
  * machine is shared, so the three alternate in each round and the medians are compared.
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectBus, provisionTopology, type Bus, type KnownEvent } from '@tonearm/bus';
@@ -36,7 +37,7 @@ import {
 } from '../../apps/catalog/test/support/event-history.ts';
 
 const { values: args } = parseArgs({
-  options: { tracks: { type: 'string', default: '2500' }, rounds: { type: 'string', default: '3' } },
+  options: { tracks: { type: 'string', default: '2500' }, rounds: { type: 'string', default: '5' } },
 });
 const trackCount = Number(args.tracks);
 const rounds = Number(args.rounds);
@@ -206,7 +207,20 @@ try {
     `${'  of which building the deferred indexes'.padEnd(62)} ${median(indexSeconds).toFixed(2).padStart(7)} s`,
   );
   line('live: the service consumers, consumeBatches, 256 per batch', median(liveSeconds));
+  // Each round's own ratio (its baseline ran seconds before): on a shared machine this pairing
+  // shows the spread that the medians above hide.
+  const perRound = (seconds: number[]) =>
+    seconds
+      .map((s, i) => (baselineSeconds[i]! / s).toFixed(2))
+      .sort()
+      .join(' ');
+  console.log(`ratio per round, sorted: rebuild ${perRound(rebuildSeconds)}; live ${perRound(liveSeconds)}`);
   console.log('target: projection >= 0.5x the baseline');
+  console.log(
+    `load average (1, 5, 15 min): ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`,
+  );
 } finally {
   await Promise.all(databases.map((d) => d.drop()));
   for (const stream of bus.topology.streams) await bus.jsm.streams.delete(stream.name).catch(() => undefined);
