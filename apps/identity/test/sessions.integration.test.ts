@@ -4,7 +4,8 @@ import { signIn, signUp, startIdentity, type IdentityUnderTest } from './identit
 let sut: IdentityUnderTest;
 
 beforeAll(async () => {
-  sut = await startIdentity({ label: 'identity-sessions' });
+  // Strict single use: the reuse grace has its own tests (refresh-grace.integration.test.ts).
+  sut = await startIdentity({ label: 'identity-sessions', env: { IDENTITY_REFRESH_REUSE_GRACE_SECONDS: '0' } });
 });
 
 afterAll(async () => {

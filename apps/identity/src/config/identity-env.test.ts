@@ -13,6 +13,7 @@ describe('identityEnvShape', () => {
       IDENTITY_TRUST_PROXY: true,
       IDENTITY_ADMIN_EMAILS: [],
       IDENTITY_ACCESS_TOKEN_TTL_SECONDS: 900,
+      IDENTITY_REFRESH_REUSE_GRACE_SECONDS: 30,
     });
   });
 
@@ -28,6 +29,8 @@ describe('identityEnvShape', () => {
     ['a database URL that is not Postgres', { IDENTITY_DATABASE_URL: 'mysql://db/identity' }],
     ['a Redis prefix with spaces', { IDENTITY_REDIS_PREFIX: 'my prefix' }],
     ['a port out of range', { IDENTITY_PORT: '70000' }],
+    ['a refresh reuse grace over 5 minutes', { IDENTITY_REFRESH_REUSE_GRACE_SECONDS: '301' }],
+    ['a negative refresh reuse grace', { IDENTITY_REFRESH_REUSE_GRACE_SECONDS: '-1' }],
   ])('refuses %s', (_, environment) => {
     expect(() => loadEnv(identityEnvShape, environment)).toThrow(Object.keys(environment)[0]);
   });

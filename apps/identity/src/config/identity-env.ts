@@ -37,6 +37,12 @@ export const identityEnvShape = {
   IDENTITY_ACCESS_TOKEN_TTL_SECONDS: seconds(30, accessTokenDefaults.maxTtlSeconds, accessTokenDefaults.maxTtlSeconds),
   /** How long a session lives without a refresh; each refresh starts it again. */
   IDENTITY_SESSION_TTL_SECONDS: seconds(300, 90 * 86_400, 30 * 86_400),
+  /**
+   * How long a spent refresh token still gets a new pair (same session) instead of ending the
+   * session as a reuse: covers answers the client never received and tabs refreshing at once.
+   * 0 makes refresh tokens strictly single use.
+   */
+  IDENTITY_REFRESH_REUSE_GRACE_SECONDS: seconds(0, 300, 30),
   /** A signing key older than this is replaced at start. */
   IDENTITY_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 };

@@ -19,7 +19,7 @@ export interface TokenPair {
 
 /**
  * Sessions: opened at login, renewed by single-use refresh tokens, ended by logout, logout-all,
- * a password change or the reuse of a spent refresh token.
+ * a password change or the reuse of a spent refresh token after its grace.
  */
 @Injectable()
 export class SessionService {
@@ -58,15 +58,16 @@ export class SessionService {
 
   /**
    * Spends a refresh token for a new pair. A spent token ends its whole session: whoever holds
-   * a copy (the thief or the user) is signed out.
+   * a copy (the thief or the user) is signed out. Within `IDENTITY_REFRESH_REUSE_GRACE_SECONDS`
+   * of its first use it gets a new pair instead: the client may never have received the first
+   * answer (a page left while refreshing) or two tabs may have refreshed at once.
    */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const next = newSecret();
-    const outcome = await this.#sessions.rotate(
-      sha256Hex(refreshToken),
-      sha256Hex(next),
-      this.#config.IDENTITY_SESSION_TTL_SECONDS,
-    );
+    const outcome = await this.#sessions.rotate(sha256Hex(refreshToken), sha256Hex(next), {
+      ttlSeconds: this.#config.IDENTITY_SESSION_TTL_SECONDS,
+      graceSeconds: this.#config.IDENTITY_REFRESH_REUSE_GRACE_SECONDS,
+    });
     if (outcome.kind === 'reused') {
       if (outcome.userId) {
         await this.#events.publish('identity.session.ended.v1', {

@@ -20,6 +20,8 @@ export const sessionKeys = {
   userSessions: (userId: string) => `user-sessions:${userId}`,
   /** The session a refresh token (by its sha256, hex) was issued to, spent or not. */
   refreshToken: (tokenSha256: string) => `refresh:${tokenSha256}`,
+  /** Set when a refresh token (by its sha256, hex) is spent, to its session id; expires after the reuse grace. */
+  refreshGrace: (tokenSha256: string) => `refresh-grace:${tokenSha256}`,
   /** A login attempt counter for one key (an account or a client address), with the window as TTL. */
   loginAttempts: (scope: 'account' | 'address', key: string) => `ratelimit:login:${scope}:${key}`,
 } as const;
