@@ -78,6 +78,41 @@ describe('player store', () => {
     expect(active.getAttribute('src')).toBeNull();
   });
 
+  it('recovers a native HLS error mid-play: a fresh playback URL, the same position, playing again', async () => {
+    await player.playList([first], 0);
+    const { active } = audios();
+    playedTo(active, 42, 120);
+    const asked = edge.paths.filter((path) => path.endsWith('/playback')).length;
+
+    Object.defineProperty(active, 'error', { value: { code: 2 }, configurable: true });
+    active.dispatchEvent(new Event('error'));
+
+    await waitFor(() => expect(edge.paths.filter((path) => path.endsWith('/playback'))).toHaveLength(asked + 1));
+    await waitFor(() => expect(player.playing).toBe(true));
+    expect(active.src).toContain(`/stream/${first.id}/master.m3u8`);
+    expect(active.currentTime).toBe(42);
+    expect(player.error).toBeNull();
+  });
+
+  it('gives up with a message after a few failed recoveries in a row, and play starts again', async () => {
+    await player.playList([first], 0);
+    const { active } = audios();
+    playedTo(active, 42, 120);
+    Object.defineProperty(active, 'error', { value: { code: 2 }, configurable: true });
+    for (let failure = 0; failure < 4; failure += 1) {
+      await waitFor(() => expect(player.playing).toBe(true));
+      active.dispatchEvent(new Event('error'));
+    }
+
+    await waitFor(() => expect(player.error).toMatch(/press play/i));
+    expect(player.playing).toBe(false);
+    const asked = edge.paths.length;
+    player.toggle();
+    await waitFor(() => expect(player.playing).toBe(true));
+    expect(edge.paths.slice(asked)).toContain(`/api/tracks/${first.id}/playback`);
+    expect(player.error).toBeNull();
+  });
+
   it('drops a preload when the queue changes under it', async () => {
     await player.playList([first, second, third], 0);
     const { active, spare } = audios();

@@ -6,6 +6,7 @@ import { warmLadder } from './ladder-warmup.ts';
 import { normalisedVolume } from './loudness.ts';
 import { PlaybackUrls } from './playback-urls.ts';
 import { PlayQueue, type RepeatMode } from './play-queue.ts';
+import { RecoveryBudget } from './recovery-budget.ts';
 import {
   levelFor,
   loadQuality,
@@ -18,6 +19,11 @@ import {
 const hlsType = 'application/vnd.apple.mpegurl';
 /** How long before the end of a track the next one starts loading on the spare element. */
 export const preloadLeadSeconds = 15;
+/**
+ * How long native HLS may sit `waiting`/`stalled` while playing and online before the player
+ * treats the stream as broken (a refused segment often shows as an endless stall, not an error).
+ */
+export const stallRecoverMs = 4_000;
 
 /** One `<audio>` element and what feeds it. */
 interface Deck {
@@ -65,6 +71,13 @@ class Player {
   #hlsModule: Promise<HlsModule> | null = null;
   /** The master URL last warmed, so a pointer moving about one button fetches its ladder once. */
   #warmed: string | null = null;
+  #recoveries = new RecoveryBudget();
+  /** Set when the recoveries ran out: play then starts the track again where it stopped. */
+  #gaveUp = false;
+  /** The pending stall check of the playing element, if any. */
+  #stallTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set while offline with a recovery owed: the `online` event pays it. */
+  #recoverWhenOnline: (() => void) | null = null;
 
   items = $state<Track[]>([]);
   index = $state(-1);
@@ -154,7 +167,11 @@ class Player {
   toggle(): void {
     const audio = this.#audio;
     if (!audio || !this.current) return;
-    if (audio.paused) void audio.play().catch((error: unknown) => (this.error = errorMessage(error)));
+    if (audio.paused && (audio.error || this.#gaveUp)) {
+      // The element failed (or the player gave up on it): play means start again where it was.
+      this.#recoveries.reset();
+      void this.#load(true, this.currentTime, { fresh: true });
+    } else if (audio.paused) void audio.play().catch((error: unknown) => (this.error = errorMessage(error)));
     else audio.pause();
   }
 
@@ -225,6 +242,8 @@ class Player {
   stop(): void {
     this.#loadId += 1;
     for (const deck of this.#decks) this.#reset(deck);
+    this.#clearStall();
+    this.#recoveries.reset();
     this.#urls.clear();
     this.#warmed = null;
     this.peaks = null;
@@ -264,13 +283,92 @@ class Player {
         if (audio === this.#audio) handler();
       });
     on('play', () => (this.playing = true));
-    on('pause', () => (this.playing = false));
+    on('pause', () => {
+      this.playing = false;
+      this.#clearStall();
+    });
     on('timeupdate', () => {
+      if (audio.currentTime > this.currentTime) this.#clearStall();
       this.currentTime = audio.currentTime;
+      if (this.current) this.#recoveries.played(this.current.id, audio.currentTime);
       if (this.duration > 0 && this.duration - audio.currentTime <= preloadLeadSeconds) this.#preloadUpcoming();
     });
     on('durationchange', () => (this.duration = Number.isFinite(audio.duration) ? audio.duration : 0));
     on('ended', () => void this.#advance({ ended: true }));
+    // Native HLS only: hls.js reports its failures itself (see #feed), and its own stalls are its to fix.
+    on('error', () => {
+      const deck = this.#decks[this.#active];
+      // Paused, nothing is lost yet: a press of play loads it again (see toggle).
+      if (deck && !deck.hls && deck.trackId && audio.error && this.playing) this.#recover(deck, true);
+    });
+    on('waiting', () => this.#watchStall(audio));
+    on('stalled', () => this.#watchStall(audio));
+    on('playing', () => this.#clearStall());
+    // The spare element failing while it preloads is forgotten: its track loads the ordinary way.
+    audio.addEventListener('error', () => {
+      const spare = this.#spare;
+      if (spare?.audio === audio && spare.trackId && !spare.hls) {
+        this.#urls.forget(spare.trackId);
+        this.#reset(spare);
+      }
+    });
+  }
+
+  /**
+   * Native HLS sitting still while it should play: if it has not moved on after
+   * {@link stallRecoverMs} (and the browser is online; offline, the `online` event decides), the
+   * stream counts as broken and is recovered.
+   */
+  #watchStall(audio: HTMLAudioElement): void {
+    const deck = this.#decks[this.#active];
+    if (!deck || deck.hls || !deck.trackId || !this.playing || this.loading || this.#stallTimer) return;
+    const from = audio.currentTime;
+    const generation = deck.generation;
+    this.#stallTimer = setTimeout(() => {
+      this.#stallTimer = null;
+      if (deck.generation !== generation || audio !== this.#audio || audio.paused) return;
+      if (audio.currentTime > from + 0.25) return;
+      this.#recover(deck, true);
+    }, stallRecoverMs);
+  }
+
+  #clearStall(): void {
+    if (this.#stallTimer) clearTimeout(this.#stallTimer);
+    this.#stallTimer = null;
+  }
+
+  /**
+   * Gets the playing track going again after its stream failed (a network error, a refused or
+   * expired media token, a stall): a fresh playback URL (never the kept one, which may be the
+   * refused one), the same position, and playing again when it was. At most
+   * {@link RecoveryBudget} attempts in a row, then a message in the player; offline, it waits for
+   * the network to come back first.
+   */
+  #recover(deck: Deck, wasPlaying: boolean): void {
+    const trackId = deck.trackId;
+    if (!trackId || deck !== this.#decks[this.#active]) return;
+    this.#clearStall();
+    if (typeof navigator !== 'undefined' && navigator.onLine === false && typeof window !== 'undefined') {
+      if (this.#recoverWhenOnline) return;
+      const generation = deck.generation;
+      this.#recoverWhenOnline = () => {
+        this.#recoverWhenOnline = null;
+        if (deck.generation === generation) this.#recover(deck, wasPlaying);
+      };
+      window.addEventListener('online', this.#recoverWhenOnline, { once: true });
+      return;
+    }
+    const position = this.currentTime;
+    if (!this.#recoveries.attempt(trackId, position)) {
+      deck.hls?.destroy();
+      deck.hls = null;
+      deck.audio.pause();
+      this.playing = false;
+      this.#gaveUp = true;
+      this.error = 'Playback stopped: the stream failed several times in a row. Press play to try again.';
+      return;
+    }
+    void this.#load(wasPlaying, position, { fresh: true });
   }
 
   async #advance(options: { ended?: boolean }): Promise<void> {
@@ -319,12 +417,21 @@ class Player {
     });
   }
 
-  async #load(autoplay: boolean, resumeAt = 0): Promise<void> {
+  /**
+   * Loads the queue's current track on the playing element (or switches to the spare one that
+   * preloaded it); `fresh` asks for a new playback URL instead of the kept one (a recovery).
+   */
+  async #load(autoplay: boolean, resumeAt = 0, options: { fresh?: boolean } = {}): Promise<void> {
     const track = this.#queue.current;
     const loadId = ++this.#loadId;
     this.error = null;
+    this.#gaveUp = false;
+    this.#clearStall();
+    if (!options.fresh) this.#recoveries.reset(track?.id ?? null);
+    if (track && options.fresh) this.#urls.forget(track.id);
     const spare = this.#spare;
-    if (track && spare?.trackId === track.id && resumeAt === 0) return this.#switchTo(spare, autoplay);
+    if (track && spare?.trackId === track.id && resumeAt === 0 && !options.fresh)
+      return this.#switchTo(spare, autoplay);
     const deck = this.#decks[this.#active];
     if (!deck) return;
     this.#reset(deck);
@@ -416,10 +523,8 @@ class Player {
         }
         const status = data.response?.code;
         // An expired or ended media token: ask for a fresh URL and carry on where we were.
-        if (status === 401 || status === 403) {
-          this.#urls.forget(track.id);
-          void this.#load(!audio.paused, audio.currentTime);
-        } else if (data.type === HlsPlayer.ErrorTypes.NETWORK_ERROR) hls.startLoad();
+        if (status === 401 || status === 403) this.#recover(deck, !audio.paused);
+        else if (data.type === HlsPlayer.ErrorTypes.NETWORK_ERROR) hls.startLoad();
         else if (data.type === HlsPlayer.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
         else this.error = `Playback failed: ${data.details}`;
       });
