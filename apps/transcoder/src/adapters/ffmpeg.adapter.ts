@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import ffmpeg, { type FfmpegCommand } from 'fluent-ffmpeg';
 
 /** One rung of the ladder as the encoder sees it. */
 export interface LadderRung {
@@ -94,7 +95,8 @@ function hlsOutputOptions(rungs: readonly LadderRung[], outputDir: string, segme
     ...['-f', 'hls', '-hls_time', String(segmentSeconds), '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4'],
     ...['-hls_fmp4_init_filename', 'init.mp4', '-hls_segment_filename', join(outputDir, '%v', 'seg-%05d.m4s')],
     '-var_stream_map',
-    rungs.map((rung, i) => `a:${i},name:${rung.name}`).join(' '),
+    // Tab-separated: fluent-ffmpeg splits an option holding exactly one space into two arguments.
+    rungs.map((rung, i) => `a:${i},name:${rung.name}`).join('\t'),
   ];
 }
 
@@ -104,49 +106,27 @@ export function statsLineSeconds(line: string): number | undefined {
   return match ? timemarkSeconds(match[1]!) : undefined;
 }
 
-/** One ffmpeg process: its exit as a promise, its last standard-error lines kept for errors. */
-interface FfmpegProcess {
-  child: ChildProcess;
-  exited: Promise<void>;
-  lines: string[];
+function finished(command: FfmpegCommand, lines: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    command
+      .on('error', (err: Error) => reject(new LadderPassError(err.message, lines.join('\n'))))
+      .on('end', () => resolve());
+  });
 }
 
-function startFfmpeg(
-  ffmpegPath: string,
-  args: string[],
-  options: { stdin: boolean; stdout: boolean; keepLines: number; onLine?: (line: string) => void },
-): FfmpegProcess {
-  const child = spawn(ffmpegPath, args, {
-    stdio: [options.stdin ? 'pipe' : 'ignore', options.stdout ? 'pipe' : 'ignore', 'pipe'],
-  });
+/** Keeps the last `limit` standard-error lines of a command and hands each to `onLine`. */
+function keepStderr(command: FfmpegCommand, limit: number, onLine?: (line: string) => void): string[] {
   const lines: string[] = [];
-  let partial = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (text: string) => {
-    // Stats lines end in a carriage return, the others in a newline.
-    const parts = (partial + text).split(/\r\n|\r|\n/);
-    partial = parts.pop()!;
-    for (const line of parts) {
-      if (line.length === 0) continue;
-      lines.push(line);
-      options.onLine?.(line);
-    }
-    if (lines.length > options.keepLines) lines.splice(0, lines.length - options.keepLines);
+  command.on('stderr', (line: string) => {
+    lines.push(line);
+    if (lines.length > limit) lines.splice(0, lines.length - limit);
+    onLine?.(line);
   });
-  const exited = new Promise<void>((resolve, reject) => {
-    child.once('error', (error) => reject(new LadderPassError(`ffmpeg could not run: ${error.message}`, '')));
-    child.once('close', (code, signal) => {
-      if (partial) lines.push(partial);
-      if (code === 0) return resolve();
-      const how = signal ? `was killed with signal ${signal}` : `exited with code ${code}`;
-      reject(new LadderPassError(`ffmpeg ${how}: ${lines.slice(-3).join(' | ')}`, lines.join('\n')));
-    });
-  });
-  return { child, exited, lines };
+  return lines;
 }
 
 /**
- * Runs the one decode pass over a source (ffmpeg processes spawned behind this adapter): the
+ * Runs the one decode pass over a source (through fluent-ffmpeg, kept behind this adapter): the
  * HLS ladder as fMP4 segments cut at the same boundaries in every rendition, the ebur128
  * summary in the log, and the decoded PCM for the waveform.
  *
@@ -168,62 +148,55 @@ export class FfmpegAdapter {
     const helperRungs = options.rungs.slice(0, helperCount);
     const mainRungs = options.rungs.slice(helperCount);
     const playlists = join(options.outputDir, '%v', 'index.m3u8');
+    const pcm = new PassThrough({ emitClose: false, autoDestroy: false });
+    const pcmEnded = new Promise<void>((resolve) => pcm.once('end', () => resolve()));
+    pcm.on('data', (chunk: Buffer) => options.onPcm(chunk));
 
-    // Spawned directly: fluent-ffmpeg ran `ffmpeg -formats` and `-encoders` before a process's
-    // first job and a second ffprobe of the source with every job that listened for progress.
-    const helper =
-      helperRungs.length > 0
-        ? startFfmpeg(
-            this.ffmpegPath,
-            [
-              ...['-nostdin', '-hide_banner', '-f', 'f32le', '-ar', String(options.sampleRate)],
-              ...['-ac', String(options.channels), '-i', 'pipe:0'],
-              ...['-filter_complex', `[0:a]asplit=${helperRungs.length}${branchLabels(helperRungs.length)}`],
-              ...hlsOutputOptions(helperRungs, options.outputDir, options.segmentSeconds),
-              playlists,
-            ],
-            { stdin: true, stdout: false, keepLines: 50 },
-          )
-        : undefined;
-    const decoder = startFfmpeg(
-      this.ffmpegPath,
-      [
-        ...['-nostdin', '-hide_banner', '-i', options.inputPath],
-        ...['-filter_complex', ladderFilterGraph({ ...options, encodedRungs: mainRungs.length })],
-        ...hlsOutputOptions(mainRungs, options.outputDir, options.segmentSeconds),
-        playlists,
-        ...['-map', '[pcm]', '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:1'],
-      ],
-      {
-        stdin: false,
-        stdout: true,
-        keepLines: LOG_LINES,
-        onLine: (line) => {
-          const seconds = statsLineSeconds(line);
-          if (seconds !== undefined) options.onProgress?.(seconds);
-        },
-      },
-    );
-
-    const pcm = decoder.child.stdout!;
-    const helperInput = helper?.child.stdin;
-    // A helper that died closes its pipe; its exit carries the error, not this write.
-    helperInput?.on('error', () => undefined);
-    pcm.on('data', (chunk: Buffer) => {
-      options.onPcm(chunk);
-      if (helperInput && !helperInput.destroyed && !helperInput.write(chunk)) {
-        pcm.pause();
-        helperInput.once('drain', () => pcm.resume());
-      }
+    // Progress comes from the stats lines, not fluent-ffmpeg's 'progress' event: listening for that
+    // makes it run a second ffprobe of the source before every pass.
+    const decoder = ffmpeg(options.inputPath)
+      .setFfmpegPath(this.ffmpegPath)
+      .inputOptions(['-nostdin', '-hide_banner'])
+      .complexFilter(ladderFilterGraph({ ...options, encodedRungs: mainRungs.length }))
+      .output(playlists)
+      .outputOptions(hlsOutputOptions(mainRungs, options.outputDir, options.segmentSeconds))
+      .output(pcm, { end: true })
+      .outputOptions(['-map', '[pcm]', '-c:a', 'pcm_f32le', '-f', 'f32le']);
+    const lines = keepStderr(decoder, LOG_LINES, (line) => {
+      const seconds = statsLineSeconds(line);
+      if (seconds !== undefined) options.onProgress?.(seconds);
     });
-    pcm.once('end', () => helperInput?.end());
+    const decoding = finished(decoder, lines);
+
+    let encoding: Promise<void> = Promise.resolve();
+    let helper: FfmpegCommand | undefined;
+    if (helperRungs.length > 0) {
+      helper = ffmpeg(pcm)
+        .setFfmpegPath(this.ffmpegPath)
+        .inputOptions([
+          '-hide_banner',
+          '-f',
+          'f32le',
+          '-ar',
+          String(options.sampleRate),
+          '-ac',
+          String(options.channels),
+        ])
+        .complexFilter(`[0:a]asplit=${helperRungs.length}${branchLabels(helperRungs.length)}`)
+        .output(playlists)
+        .outputOptions(hlsOutputOptions(helperRungs, options.outputDir, options.segmentSeconds));
+      encoding = finished(helper, keepStderr(helper, 50));
+      helper.run();
+    }
+    decoder.run();
 
     // One failing process must not leave the other waiting on a pipe for ever.
-    decoder.exited.catch(() => helper?.child.kill('SIGKILL'));
-    helper?.exited.catch(() => decoder.child.kill('SIGKILL'));
-    const [decoded, encoded] = await Promise.allSettled([decoder.exited, helper?.exited]);
+    decoding.catch(() => helper?.kill('SIGKILL'));
+    encoding.catch(() => decoder.kill('SIGKILL'));
+    const [decoded, encoded] = await Promise.allSettled([decoding, encoding]);
     if (decoded.status === 'rejected') throw decoded.reason;
     if (encoded.status === 'rejected') throw encoded.reason;
-    return { log: decoder.lines.join('\n') };
+    await pcmEnded;
+    return { log: lines.join('\n') };
   }
 }
