@@ -76,3 +76,33 @@ export async function stopBrowserTest(parts: {
   await parts.platform?.stop();
   if (parts.dir) await rm(parts.dir, { recursive: true, force: true });
 }
+
+/**
+ * Makes every page of `context` start signed in with `refreshToken` (a session of its own); with
+ * `hideNativeHls` the pages are told the browser has no native HLS (`canPlayType` answers '' for
+ * it), as in Firefox or a Chromium before native HLS, so the app plays through hls.js.
+ *
+ * @example
+ * await signInPages(context, login.body.refreshToken, { hideNativeHls: true });
+ */
+export function signInPages(
+  context: BrowserContext,
+  refreshToken: string,
+  options: { hideNativeHls?: boolean } = {},
+): Promise<void> {
+  return context.addInitScript(
+    ({ token, hideNativeHls }) => {
+      const scope = globalThis as unknown as {
+        localStorage: { setItem(key: string, value: string): void };
+        HTMLMediaElement: { prototype: { canPlayType(type: string): string } };
+      };
+      scope.localStorage.setItem('tonearm.refreshToken', token);
+      if (!hideNativeHls) return;
+      const { canPlayType } = scope.HTMLMediaElement.prototype;
+      scope.HTMLMediaElement.prototype.canPlayType = function (type: string) {
+        return /mpegurl/i.test(type) ? '' : canPlayType.call(this, type);
+      };
+    },
+    { token: refreshToken, hideNativeHls: options.hideNativeHls ?? false },
+  );
+}
