@@ -7,6 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { buildApps, freePort, prepareTestServices, startChildService, waitForHealthy } from '@tonearm/testing';
 import { signUp, toneFlac, upload, waitUntilReady } from '../../apps/edge/test/support/listener.ts';
 import { startPlatform } from '../../apps/edge/test/support/platform.ts';
+import { signInPages } from '../../apps/web/test/support/web-e2e.ts';
 
 /** Browser globals as the `page.evaluate` callbacks use them (typed without the DOM library). */
 declare const window: {
@@ -138,21 +139,7 @@ async function clickOnPlay(
   });
   const context = await browser.newContext();
   try {
-    await context.addInitScript(
-      ({ token, hideNativeHls }) => {
-        const scope = globalThis as unknown as {
-          localStorage: { setItem(k: string, v: string): void };
-          HTMLMediaElement: { prototype: { canPlayType(type: string): string } };
-        };
-        scope.localStorage.setItem('tonearm.refreshToken', token);
-        if (!hideNativeHls) return;
-        const { canPlayType } = scope.HTMLMediaElement.prototype;
-        scope.HTMLMediaElement.prototype.canPlayType = function (type: string) {
-          return /mpegurl/i.test(type) ? '' : canPlayType.call(this, type);
-        };
-      },
-      { token: login.body.refreshToken as string, hideNativeHls: hlsJs },
-    );
+    await signInPages(context, login.body.refreshToken as string, { hideNativeHls: hlsJs });
     const page = await context.newPage();
     await page.goto(`${platform.edgeUrl}/`);
     const button = page.getByRole('button', { name: 'Play First Audio Tone' });

@@ -85,12 +85,12 @@ export async function stopBrowserTest(parts: {
  * @example
  * await signInPages(context, login.body.refreshToken, { hideNativeHls: true });
  */
-export function signInPages(
+export async function signInPages(
   context: BrowserContext,
   refreshToken: string,
   options: { hideNativeHls?: boolean } = {},
 ): Promise<void> {
-  return context.addInitScript(
+  await context.addInitScript(
     ({ token, hideNativeHls }) => {
       const scope = globalThis as unknown as {
         localStorage: { setItem(key: string, value: string): void };
