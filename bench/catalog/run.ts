@@ -20,6 +20,7 @@ import { connectBus, provisionTopology, type Bus, type KnownEvent } from '@tonea
 import { createLogger } from '@tonearm/runtime';
 import { createIsolatedDatabase, isolatedNamespace, serviceUrls, type IsolatedDatabase } from '@tonearm/testing';
 import pg from 'pg';
+import { catalogEnvShape } from '../../apps/catalog/src/config/catalog-env.ts';
 import { startProjectionConsumers } from '../../apps/catalog/src/consumers/projection-consumers.ts';
 import { CatalogProjector } from '../../apps/catalog/src/projection/catalog-projector.ts';
 import { CATALOG_CONSUMERS } from '../../apps/catalog/src/projection/projection-metrics.ts';
@@ -37,7 +38,11 @@ import {
 } from '../../apps/catalog/test/support/event-history.ts';
 
 const { values: args } = parseArgs({
-  options: { tracks: { type: 'string', default: '2500' }, rounds: { type: 'string', default: '5' } },
+  options: {
+    tracks: { type: 'string', default: '2500' },
+    rounds: { type: 'string', default: '5' },
+    batch: { type: 'string', default: String(catalogEnvShape.CATALOG_PROJECTOR_BATCH.parse(undefined)) },
+  },
 });
 const trackCount = Number(args.tracks);
 const rounds = Number(args.rounds);
@@ -134,7 +139,7 @@ async function resetConsumers(bus: Bus): Promise<void> {
 /** Runs the live consumers into an empty read model until every event is projected. */
 async function liveProjection(bus: Bus, url: string, expected: number): Promise<void> {
   const live = openCatalogDatabase(url, { poolSize: 4 });
-  const consumers = startProjectionConsumers(bus, new CatalogProjector(live.db), 256);
+  const consumers = startProjectionConsumers(bus, new CatalogProjector(live.db), Number(args.batch));
   try {
     for (;;) {
       const { rows } = await live.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM processed_events');
@@ -206,7 +211,7 @@ try {
   console.log(
     `${'  of which building the deferred indexes'.padEnd(62)} ${median(indexSeconds).toFixed(2).padStart(7)} s`,
   );
-  line('live: the service consumers, consumeBatches, 256 per batch', median(liveSeconds));
+  line(`live: the service consumers, consumeBatches, ${args.batch} per batch`, median(liveSeconds));
   // Each round's own ratio (its baseline ran seconds before): on a shared machine this pairing
   // shows the spread that the medians above hide.
   const perRound = (seconds: number[]) =>
