@@ -24,13 +24,25 @@ import type { SystemPlatform } from '../support/system-platform.ts';
 
 const run = promisify(execFile);
 
-/** The process ids of the ffmpeg processes a process runs. */
+/**
+ * The process ids of the ladder passes (ffmpeg writing HLS) a process runs; short ffmpeg calls such
+ * as fluent-ffmpeg's capability checks before a worker's first job are left out.
+ */
 async function ffmpegChildren(pid: number): Promise<number[]> {
-  const { stdout } = await run('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)]).catch(() => ({ stdout: '' }));
+  const { stdout } = await run('ps', ['-o', 'pid=,args=', '--ppid', String(pid)]).catch(() => ({ stdout: '' }));
   return stdout
     .split('\n')
-    .filter((line) => line.includes('ffmpeg'))
+    .filter((line) => line.includes('ffmpeg') && line.includes(' hls '))
     .map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+/** SIGKILLs a process that may have ended on its own meanwhile. */
+function killIfRunning(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }
 
 /** Resolves once the process runs ffmpeg (it is transcoding), with ffmpeg's process ids. */
@@ -112,7 +124,7 @@ export function faultScenarios(platformOf: () => SystemPlatform) {
       const ffmpeg = await untilTranscoding(victimPid);
       const killedAt = Date.now();
       victim.process.kill('SIGKILL');
-      for (const pid of ffmpeg) process.kill(pid, 'SIGKILL');
+      for (const pid of ffmpeg) killIfRunning(pid);
       await victim.exited;
       const settled = await Promise.all(jobs.map((job) => settledTrack(platform, artist, job.trackId, 240_000)));
       expect(settled.map((track) => track.status)).toEqual(['ready', 'ready']);
