@@ -14,3 +14,4 @@ export * from './processes/child-service.ts';
 export * from './setup/test-services.ts';
 export * from './app-builds/build-apps.ts';
 export * from './polling/eventually.ts';
+export * from './http/send-request.ts';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { freePort } from '@tonearm/testing';
+import { freePort, sendRequest, type Answer } from '@tonearm/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -25,7 +25,7 @@ import {
   type HostileCase,
 } from '../support/hostile-corpus.ts';
 import { report } from '../support/report.ts';
-import { send, type Answer, type SystemPlatform } from '../support/system-platform.ts';
+import type { SystemPlatform } from '../support/system-platform.ts';
 
 /** What the victim owns; none of it may show up in an answer to the attacker. */
 interface Victim {
@@ -94,7 +94,7 @@ export function badInputScenario(platformOf: () => SystemPlatform) {
         IDENTITY_PORT: String(identityPort),
         IDENTITY_ACCESS_TOKEN_TTL_SECONDS: '30',
       });
-      const login = await send(`http://127.0.0.1:${identityPort}/api/auth/login`, 'POST', {
+      const login = await sendRequest(`http://127.0.0.1:${identityPort}/api/auth/login`, 'POST', {
         body: { email: signedUp.email, password: signedUp.password },
       });
       expect(login.status).toBe(200);
@@ -441,7 +441,7 @@ export function badInputScenario(platformOf: () => SystemPlatform) {
         token: victim.account.accessToken,
       });
       expect(stillThere.status).toBe(200);
-      const health = await send(`${platform.edgeUrl}/healthz`, 'GET');
+      const health = await sendRequest(`${platform.edgeUrl}/healthz`, 'GET');
       expect(health.status).toBe(200);
 
       report('bad input', [

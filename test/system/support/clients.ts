@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { repositoryRoot } from '@tonearm/testing';
-import { send, type SystemPlatform } from './system-platform.ts';
+import { repositoryRoot, sendRequest } from '@tonearm/testing';
+import type { SystemPlatform } from './system-platform.ts';
 
 const run = promisify(execFile);
 
@@ -243,11 +243,11 @@ export async function playTrack(
   });
   if (playback.status !== 200) throw new Error(`playback answered ${playback.status}: ${playback.text}`);
   const masterUrl = new URL(playback.body.masterUrl as string, baseUrl);
-  const master = await send(masterUrl.href, 'GET');
+  const master = await sendRequest(masterUrl.href, 'GET');
   if (master.status !== 200) throw new Error(`master playlist answered ${master.status}`);
   const variants = playlistUris(master.text);
   const variantUrl = new URL(variants[variant % variants.length]!, masterUrl);
-  const media = await send(variantUrl.href, 'GET');
+  const media = await sendRequest(variantUrl.href, 'GET');
   if (media.status !== 200) throw new Error(`variant playlist answered ${media.status}`);
   for (const uri of playlistUris(media.text)) {
     const started = performance.now();

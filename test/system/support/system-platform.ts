@@ -8,28 +8,19 @@ import {
   eventually,
   freePort,
   repositoryRoot,
+  sendRequest,
   startChildService,
+  type Answer,
   type ChildService,
+  type SendOptions,
 } from '@tonearm/testing';
 import { pino } from 'pino';
 import { startPrivateServices, type PrivateServices } from './private-services.ts';
 
 const run = promisify(execFile);
 
-/** An HTTP answer with its body as text and, when it parses, as JSON. */
-export interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the suite asserts on shapes
-  body: any;
-}
-
 /** Options of one request to the edge. */
-export interface RequestOptions {
-  body?: unknown;
-  token?: string;
-  headers?: Record<string, string>;
+export interface RequestOptions extends SendOptions {
   /** Another edge instance to send it to. */
   baseUrl?: string;
 }
@@ -50,30 +41,6 @@ export interface SystemPlatform {
   /** The last lines `npm start` printed. */
   output(): string;
   stop(): Promise<void>;
-}
-
-/** Sends a request and reads the whole answer; network failures reject. */
-export async function send(url: string, method: string, options: Omit<RequestOptions, 'baseUrl'> = {}) {
-  const { body, token, headers = {} } = options;
-  const response = await fetch(url, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    ...(body === undefined
-      ? {}
-      : { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body: parsed as Answer['body'] } satisfies Answer;
 }
 
 /** Waits for `npm start` to say the platform is up; rejects with its output when it exits first. */
@@ -196,7 +163,7 @@ export async function startSystemPlatform(options: { env?: Record<string, string
     services,
     bus,
     env,
-    request: (method, path, { baseUrl = edgeUrl, ...rest } = {}) => send(new URL(path, baseUrl).href, method, rest),
+    request: (method, path, { baseUrl = edgeUrl, ...rest } = {}) => sendRequest(new URL(path, baseUrl), method, rest),
     async appPid(app) {
       const { stdout } = await run('ps', ['-o', 'pid=,args=', '--ppid', String(child?.pid)]);
       const line = stdout.split('\n').find((entry) => entry.includes(`apps/${app}/`));

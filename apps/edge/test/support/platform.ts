@@ -5,7 +5,9 @@ import {
   createIsolatedRedis,
   freePort,
   isolatedNamespace,
+  sendRequest,
   startChildService,
+  type Answer,
   type ChildService,
   type IsolatedDatabase,
   type IsolatedRedis,
@@ -13,15 +15,6 @@ import {
 } from '@tonearm/testing';
 import { connectTestBus } from '../../../../packages/bus/test/bus-test-helper.ts';
 import { startMotoS3, type MotoS3 } from '../../../../packages/storage/src/test-support/moto-s3-server.ts';
-
-/** An HTTP answer with its body read as text and, when it parses, as JSON. */
-export interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert on the shape
-  body: any;
-}
 
 /** The whole platform as child processes on private stores, reached only through the edge. */
 export interface Platform {
@@ -118,25 +111,7 @@ export async function startPlatform(
       identityDatabase,
       identity: identity!,
       edge,
-      async request(method, path, { body, token, headers = {} } = {}) {
-        const response = await fetch(new URL(path, edgeUrl), {
-          method,
-          headers: {
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-            ...headers,
-          },
-          ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-        });
-        const text = await response.text();
-        let parsed: unknown;
-        try {
-          parsed = text ? JSON.parse(text) : undefined;
-        } catch {
-          parsed = undefined;
-        }
-        return { status: response.status, headers: response.headers, text, body: parsed };
-      },
+      request: (method, path, options) => sendRequest(new URL(path, edgeUrl), method, options),
       stop: () => teardown('SIGTERM', 10_000),
     };
   } catch (error) {
