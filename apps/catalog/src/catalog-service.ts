@@ -52,6 +52,7 @@ export async function startCatalog(
     serveCatalogRpc(service.serve, new CatalogQueries(reads), deletion);
     const consumers = startProjectionConsumers(service.bus, projector, env.CATALOG_PROJECTOR_BATCH);
     service.onShutdown(() => consumers.stop());
+    await service.listening();
     service.logger.info('catalog ready');
     return service;
   } catch (error) {

@@ -105,6 +105,7 @@ export async function startIngest(
       clearInterval(timer);
       await completion.idle();
     });
+    await service.listening();
     logger.info('ingest ready');
     return { service, uploads, completion, sweeper, sessions, multipart, store };
   } catch (error) {

@@ -93,4 +93,13 @@ describe('startService', () => {
     expect(metrics).toMatch(series('bus_consumer_pending_messages', lag, 0));
     expect(metrics).toMatch(series('bus_consumer_ack_pending_messages', lag, 0));
   });
+
+  it("answers another connection's first request once listening resolves", async () => {
+    const [sut, caller] = await Promise.all([start(), start()]);
+    sut.serve(getTrackRpc, async () => {
+      throw new RpcError('not_found', 'no such track');
+    });
+    await sut.listening();
+    await expect(callRpc(caller.bus, getTrackRpc, { id: randomUUID() })).rejects.toThrow('no such track');
+  });
 });

@@ -63,6 +63,11 @@ export interface RunningService<S extends z.ZodRawShape = z.ZodRawShape> {
   addHealthCheck(name: string, check: HealthCheck): void;
   /** Answers an operation of this service on the bus; every instance shares the requests. */
   serve<D extends RpcDefinition>(definition: D, handler: RpcHandler<D>): void;
+  /**
+   * Resolves once NATS has every subscription made so far, so an operation served before it is
+   * answered from the first request (before, a caller can meet "no responders").
+   */
+  listening(): Promise<void>;
   /** Registers work to finish on shutdown; hooks run last-registered first, before the bus drains. */
   onShutdown(hook: ShutdownHook): void;
   /** Stops the service: hooks, discovery, settings, bus, ops server. Exits the process when it owns it. */
@@ -206,6 +211,7 @@ export async function startService<S extends z.ZodRawShape = Record<never, never
       health,
       addHealthCheck: (name, check) => void (checks[name] = check),
       serve: (definition, handler) => serveRpc(connected, announcement!, definition, handler),
+      listening: () => connected.nc.flush(),
       onShutdown: (hook) => void hooks.push(hook),
       shutdown,
     };

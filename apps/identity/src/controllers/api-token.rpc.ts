@@ -8,7 +8,7 @@ import { RUNNING_SERVICE } from '../service-host.providers.ts';
 /** Serves `identity.resolve-api-token` on the bus, for the edge to accept API tokens. */
 @Injectable()
 export class ApiTokenRpc implements OnApplicationBootstrap {
-  readonly #service: Pick<RunningService, 'serve'>;
+  readonly #service: Pick<RunningService, 'serve' | 'listening'>;
   readonly #tokens: ApiTokenService;
 
   constructor(@Inject(RUNNING_SERVICE) service: RunningService, @Inject(ApiTokenService) tokens: ApiTokenService) {
@@ -16,11 +16,12 @@ export class ApiTokenRpc implements OnApplicationBootstrap {
     this.#tokens = tokens;
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.#service.serve(resolveApiTokenRpc, async ({ token }) => {
       const resolved = await this.#tokens.resolve(token);
       if (!resolved) throw new RpcError('not_found', 'no such API token');
       return resolved;
     });
+    await this.#service.listening();
   }
 }
