@@ -9,7 +9,9 @@
  * 2. a session is put where identity keeps it in Redis and a playback token is signed with the
  *    edge's media secret, so every request goes through the same checks as a player's;
  * 3. wrk, `--connections` connections, `--duration` each, cycling over the segments: nginx, the
- *    edge as one process (`EDGE_WORKERS=1`), the edge as configured by default (`EDGE_WORKERS`
+ *    edge as one process (`EDGE_WORKERS=1`), a bare `node:http` server answering the same bytes
+ *    from memory with no checks (one process per core: the floor of any Node edge,
+ *    `bare-node-server.ts`), the edge as configured by default (`EDGE_WORKERS`
  *    unset: one worker per core, as nginx's `worker_processes auto`; `--workers N` sets it), then
  *    nginx again; the ratios are to the mean of the two nginx runs, so a change of load during
  *    the run hits both sides.
@@ -17,13 +19,16 @@
  *    the edge's total, 64 MiB by default): twice the bound of other segment-sized objects of the
  *    track is read over fresh connections, so every worker gets its share, then the hot segments.
  *    After the run it prints each process's RSS (the primary is worker 0), their total and peak,
- *    and how full each worker's cache is (`edge_segment_cache_bytes`, from discovery's ops URLs).
+ *    and how full each worker's cache is (`edge_segment_cache_bytes`, from discovery's ops URLs),
+ *    with each one's V8 heap and external memory (also once before the single process's run).
+ * 5. Each run also prints what it cost the server's processes per request: user and system CPU
+ *    from /proc between wrk's start and end, so the gap to nginx shows where it lies.
  *
  * Needs NATS, Redis, ffmpeg, wrk and nginx (`apt-get install -y wrk nginx`). Loopback only.
  *
  * Usage: `node bench/edge/run.ts [--connections 64] [--duration 10s] [--seconds 60] [--workers N]`.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, fork, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -164,6 +169,11 @@ try {
   });
   const edgePaths = segments.map((f) => `/stream/${trackId}/${rung}/${f}?t=${token}`);
   const fillerPaths = fillerFiles.map((f) => `/stream/${trackId}/filler/${f}?t=${token}`);
+  /** A process and its children. */
+  const childrenOf = async (pid: number) => {
+    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim();
+    return [pid, ...(children ? children.split(/\s+/).map(Number) : [])];
+  };
   const startEdge = async (workers: string | undefined) => {
     const edgePort = await freePort();
     const edge = await startChildService({
@@ -188,8 +198,7 @@ try {
     await waitForHealthy(`${base}/healthz`, { timeoutMs: 20_000 });
     // With workers, the primary serves as worker 0 and its children are the others.
     const pid = edge.process.pid!;
-    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim();
-    const pids = [pid, ...(children ? children.split(/\s+/).map(Number) : [])];
+    const pids = await childrenOf(pid);
     const opsUrls = await (async () => {
       for (let attempt = 0; ; attempt++) {
         const urls = (await listInstances(bus, { name: 'edge' })).map((instance) => instance.metadata.opsUrl);
@@ -232,7 +241,13 @@ try {
     const figure = (text: string, field: string) =>
       Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? 0) / 1024;
     const cached = await Promise.all(edge.opsUrls.map((url) => metricSum(url, 'edge_segment_cache_bytes')));
+    const heap = await Promise.all(edge.opsUrls.map((url) => metricSum(url, 'nodejs_heap_size_total_bytes')));
+    const heapUsed = await Promise.all(edge.opsUrls.map((url) => metricSum(url, 'nodejs_heap_size_used_bytes')));
+    const external = await Promise.all(edge.opsUrls.map((url) => metricSum(url, 'nodejs_external_memory_bytes')));
     return {
+      heap,
+      heapUsed,
+      external,
       rss: status.map((text) => figure(text, 'VmRSS')),
       peak: status.map((text) => figure(text, 'VmHWM')),
       pss: rollup.map((text) => figure(text, 'Pss')),
@@ -241,17 +256,62 @@ try {
     };
   };
 
-  const nginxBefore = await wrk(`http://127.0.0.1:${nginxPort}`, nginxPaths, work, 'nginx');
+  /** CPU seconds (user, system) the processes and their children have used so far, from /proc. */
+  const cpuSeconds = async (pids: number[]) => {
+    let user = 0;
+    let system = 0;
+    for (const pid of pids) {
+      const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+      user += Number(fields[11]) / 100;
+      system += Number(fields[12]) / 100;
+    }
+    return { user, system };
+  };
+  /** wrk's run with what it cost the server's processes per request, in microseconds of CPU. */
+  const measured = async (base: string, paths: string[], label: string, pids: () => Promise<number[]>) => {
+    const before = await cpuSeconds(await pids());
+    const result = await wrk(base, paths, work, label);
+    const after = await cpuSeconds(await pids());
+    const requests = result.requestsPerSecond * Number.parseFloat(args.duration);
+    const perRequest = (seconds: number) => Math.round((seconds / requests) * 1e6);
+    return {
+      ...result,
+      cpu: `CPU per request: user ${perRequest(after.user - before.user)} µs, system ${perRequest(after.system - before.system)} µs`,
+    };
+  };
+  const nginxPids = () => childrenOf(nginx.pid!);
+
+  const nginxBefore = await measured(`http://127.0.0.1:${nginxPort}`, nginxPaths, 'nginx', nginxPids);
   const one = await startEdge('1');
-  const single = await wrk(one.base, edgePaths, work, 'edge');
+  const idleMemory = await memory(one);
+  const single = await measured(one.base, edgePaths, 'edge', async () => one.pids);
   const singleMemory = await memory(one);
   await one.stop();
+  const barePort = await freePort();
+  const bare = await Promise.all(
+    Array.from({ length: availableParallelism() }, async () => {
+      const server = fork(join(import.meta.dirname, 'bare-node-server.ts'), [
+        String(barePort),
+        `/stream/${trackId}/${rung}/`,
+        rungDir,
+      ]);
+      await new Promise((resolve, reject) => server.once('message', resolve).once('exit', reject));
+      return server;
+    }),
+  );
+  const bareNode = await measured(
+    `http://127.0.0.1:${barePort}`,
+    segments.map((f) => `/stream/${trackId}/${rung}/${f}`),
+    'bare',
+    async () => bare.map((server) => server.pid!),
+  );
+  for (const server of bare) server.kill();
   const cluster = await startEdge(args.workers);
-  const several = await wrk(cluster.base, edgePaths, work, 'edges');
+  const several = await measured(cluster.base, edgePaths, 'edges', async () => cluster.pids);
   const clusterMemory = await memory(cluster);
   const workers = clusterMemory.rss.length;
   await cluster.stop();
-  const nginxAfter = await wrk(`http://127.0.0.1:${nginxPort}`, nginxPaths, work, 'nginx');
+  const nginxAfter = await measured(`http://127.0.0.1:${nginxPort}`, nginxPaths, 'nginx', nginxPids);
   const baseline = {
     requestsPerSecond: (nginxBefore.requestsPerSecond + nginxAfter.requestsPerSecond) / 2,
     p50Ms: (nginxBefore.p50Ms + nginxAfter.p50Ms) / 2,
@@ -260,24 +320,28 @@ try {
   };
 
   const round = (n: number) => Math.round(n * 100) / 100;
-  const line = (label: string, r: WrkResult) =>
+  const line = (label: string, r: WrkResult & { cpu?: string }) =>
     `${label.padEnd(40)} ${Math.round(r.requestsPerSecond)} req/s, p50 ${round(r.p50Ms)} ms, p99 ${round(r.p99Ms)} ms, errors: ${r.errors}` +
     ([baseline, nginxBefore, nginxAfter].includes(r)
       ? ''
-      : `, ratio to nginx ${round(r.requestsPerSecond / baseline.requestsPerSecond)}`);
+      : `, ratio to nginx ${round(r.requestsPerSecond / baseline.requestsPerSecond)}`) +
+    (r.cpu ? `\n${''.padEnd(41)}${r.cpu}` : '');
   console.log(
     `hot segments: ${segments.length} × ~${round(averageKb)} KB, ${args.connections} connections, ${args.duration} each, ${availableParallelism()} cores`,
   );
   console.log(line('nginx from disk, before', nginxBefore));
   console.log(line('nginx from disk, after', nginxAfter));
   console.log(line('nginx (worker_processes auto), mean', baseline));
+  console.log(line(`bare node:http, ${availableParallelism()} processes (no checks)`, bareNode));
   console.log(line('edge, EDGE_WORKERS=1 (token + session)', single));
   console.log(line(`edge, ${args.workers ? `EDGE_WORKERS=${args.workers}` : 'default'} (${workers} workers)`, several));
   const mb = (value: number) => `${Math.round(value)} MB`;
   const sum = (list: number[]) => list.reduce((a, b) => a + b, 0);
   const report = (label: string, m: typeof singleMemory) =>
     `edge RSS after its run, ${label}: total ${mb(sum(m.rss))} (${m.rss.map(mb).join(' + ')}${m.rss.length > 1 ? ', the primary first' : ''}), ` +
-    `peak total ${mb(sum(m.peak))}, PSS total ${mb(sum(m.pss))}, anonymous ${mb(sum(m.anonymous))}; cache ${m.cached.map((bytes) => mb(bytes / 1024 ** 2)).join(' + ')} of ${mb(cacheBound / 1024 ** 2)}`;
+    `peak total ${mb(sum(m.peak))}, PSS total ${mb(sum(m.pss))}, anonymous ${mb(sum(m.anonymous))}; cache ${m.cached.map((bytes) => mb(bytes / 1024 ** 2)).join(' + ')} of ${mb(cacheBound / 1024 ** 2)}; ` +
+    `V8 heap ${m.heap.map((bytes) => mb(bytes / 1024 ** 2)).join(' + ')} (used ${m.heapUsed.map((bytes) => mb(bytes / 1024 ** 2)).join(' + ')}), external ${m.external.map((bytes) => mb(bytes / 1024 ** 2)).join(' + ')}`;
+  console.log(report('1 process, cache filled, before the run', idleMemory));
   console.log(report('1 process', singleMemory));
   console.log(report(`${workers} workers`, clusterMemory));
   const load = (figures: number[]) => figures.map((value) => value.toFixed(1)).join(' ');
