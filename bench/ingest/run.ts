@@ -23,7 +23,7 @@ import { buildApps, prepareTestServices } from '@tonearm/testing';
 import { startPlatform, type Platform } from '../../apps/edge/test/support/platform.ts';
 import { mapLimit } from '../../packages/cli/src/ingest/part-plan.ts';
 import { finished, spawnTonearm, tonearm, tone } from '../../packages/cli/test/ingest-support.ts';
-import { bareLadder } from './bare-ladder.ts';
+import { bareLadder } from '../shared/bare-ladder.ts';
 import { sampleCpu } from './cpu-sampler.ts';
 
 const { values: args } = parseArgs({

@@ -17,20 +17,18 @@
  * `node bench/transcode/run.ts [--runs 2] [--tracks 40] [--seconds 20] [--encoder-processes 1]`
  * (`--encoder-processes` sets the batch's workers).
  */
-import { execFile } from 'node:child_process';
-import { readFile, mkdir, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { defaultSettings, type EventData } from '@tonearm/contracts';
 import { prepareTestServices } from '@tonearm/testing';
+import { bareLadder } from '../shared/bare-ladder.ts';
 import {
   generateSource,
   TranscoderHarness,
   type GeneratedSource,
 } from '../../apps/transcoder/test/transcoder-harness.ts';
-
-const run = promisify(execFile);
 
 /** CPU seconds a process has used, with its children that have ended (`/proc/<pid>/stat`). */
 async function cpuSeconds(pid: number | 'self'): Promise<{ own: number; children: number }> {
@@ -51,24 +49,6 @@ const trackCount = Number(args.tracks);
 const batchSeconds = Number(args.seconds);
 const batchEncoderProcesses = args['encoder-processes'];
 const ladder = defaultSettings()['transcode.ladder'];
-const segmentSeconds = defaultSettings()['transcode.segmentSeconds'];
-
-/** The bare command: decode, split, three AAC encoders, fMP4 HLS with the same options as the pipeline's ladder. */
-async function bareLadder(source: string, outDir: string): Promise<void> {
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
-  const split = ladder.map((_, i) => `[r${i}]`).join('');
-  await run('ffmpeg', [
-    ...['-v', 'error', '-nostdin', '-y', '-i', source],
-    ...['-filter_complex', `[0:a:0]asplit=${ladder.length}${split}`],
-    ...ladder.flatMap((_, i) => ['-map', `[r${i}]`]),
-    ...['-c:a', 'aac', ...ladder.flatMap((rung, i) => [`-b:a:${i}`, String(rung.bitrate)])],
-    ...['-f', 'hls', '-hls_time', String(segmentSeconds), '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4'],
-    ...['-hls_fmp4_init_filename', 'init.mp4', '-hls_segment_filename', join(outDir, '%v', 'seg-%05d.m4s')],
-    ...['-var_stream_map', ladder.map((rung, i) => `a:${i},name:${rung.name}`).join(' ')],
-    join(outDir, '%v', 'index.m3u8'),
-  ]);
-}
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
@@ -198,6 +178,8 @@ try {
   /** CPU seconds per track of each round: bare ffmpeg; the workers with their children; this process. */
   const bareCpu: number[] = [];
   const workerCpu: number[] = [];
+  /** The workers' own share (Node) of `workerCpu`; the rest is their ffmpeg and ffprobe. */
+  const workerOwnCpu: number[] = [];
   const benchCpu: number[] = [];
   const phaseLines: Record<string, number>[] = [];
   const timeBareBatch = async () => {
@@ -216,7 +198,9 @@ try {
     const pids = workers.map((w) => w.process.pid!);
     const workersCpu = async () =>
       (await Promise.all(pids.map(cpuSeconds))).reduce((sum, cpu) => sum + cpu.own + cpu.children, 0);
+    const workersOwnCpu = async () => (await Promise.all(pids.map(cpuSeconds))).reduce((sum, cpu) => sum + cpu.own, 0);
     const cpuBefore = await workersCpu();
+    const ownBefore = await workersOwnCpu();
     const benchBefore = process.cpuUsage();
     const round = { early: 0, peak: 0, end: 0 };
     const started = performance.now();
@@ -231,6 +215,7 @@ try {
     clearInterval(sampler);
     // The last job's ffmpeg has been reaped once its completion was published.
     workerCpu.push(((await workersCpu()) - cpuBefore) / trackCount);
+    workerOwnCpu.push(((await workersOwnCpu()) - ownBefore) / trackCount);
     const bench = process.cpuUsage(benchBefore);
     benchCpu.push((bench.user + bench.system) / 1e6 / trackCount);
     for (const worker of workers) {
@@ -261,7 +246,7 @@ try {
   console.log(`   ratio of capacity (bare / pipeline) = ${(bareBatch / pipelineBatch).toFixed(2)}  (target >= 0.9)`);
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   console.log(
-    `   CPU seconds per track: bare ffmpeg ${mean(bareCpu).toFixed(3)}; transcoder workers with their ffmpeg and ffprobe ${mean(workerCpu).toFixed(3)}; this process (local S3 server) ${mean(benchCpu).toFixed(3)}`,
+    `   CPU seconds per track: bare ffmpeg ${mean(bareCpu).toFixed(3)}; transcoder workers with their ffmpeg and ffprobe ${mean(workerCpu).toFixed(3)} (Node itself ${mean(workerOwnCpu).toFixed(3)}); this process (local S3 server) ${mean(benchCpu).toFixed(3)}`,
   );
   console.log(
     `   CPU ratio bare / (workers + S3) = ${(mean(bareCpu) / (mean(workerCpu) + mean(benchCpu))).toFixed(2)}  (what the batch ratio is on an otherwise idle machine, less the waits between phases)`,
