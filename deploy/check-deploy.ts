@@ -10,9 +10,10 @@ import { parse } from 'yaml';
 import { checkDashboard, checkPrometheus, definedMetricNames } from './monitoring-checks.ts';
 
 /**
- * What can be checked of the deployment without a Docker engine: every app's Dockerfile builds
+ * What can be checked of the deployment without a Docker engine: the one app Dockerfile builds
  * with the commands CI runs and ends as a non-root image with a health check, docker-compose.yml
- * runs every app behind health-gated dependencies, and `nginx -t` accepts deploy/nginx.conf.
+ * builds every app from it with that app's args and runs it behind health-gated dependencies, and
+ * `nginx -t` accepts deploy/nginx.conf.
  * Run from the repository root: `node deploy/check-deploy.ts` (exit 1 naming every problem).
  * It first proves each check fails on a broken copy of the real files (`selfTest`).
  */
@@ -20,6 +21,12 @@ import { checkDashboard, checkPrometheus, definedMetricNames } from './monitorin
 const root = fileURLToPath(new URL('..', import.meta.url));
 const baseImage = 'node:24-bookworm-slim';
 const mediaApps: readonly ServiceName[] = ['ingest', 'transcoder'];
+/** The one Dockerfile every app's image is built from, relative to the repository root. */
+export const appDockerfile = 'deploy/app.Dockerfile';
+/** The build args of `deploy/app.Dockerfile`: every app's service in docker-compose.yml passes all of them. */
+export const appBuildArgNames = ['APP', 'OPS_PORT', 'MEDIA_TOOLS', 'START_COMMAND'] as const;
+/** One app's values of `appBuildArgNames`. */
+export type AppBuildArgs = Record<(typeof appBuildArgNames)[number], string>;
 
 /** One instruction of a Dockerfile, continuation lines joined. */
 export interface DockerInstruction {
@@ -27,12 +34,11 @@ export interface DockerInstruction {
   args: string;
 }
 
-/** What a Dockerfile is checked against: the app, its ops port, whether it has a build script, CI's install command. */
-export interface DockerfileExpectations {
-  app: ServiceName;
-  opsPort: number;
-  builds: boolean;
-  installCommand: string;
+/** One `FROM` and the instructions up to the next: its image, its name (`AS`), and its instructions after `FROM`. */
+interface DockerStage {
+  image: string;
+  name: string;
+  instructions: DockerInstruction[];
 }
 
 /**
@@ -59,6 +65,19 @@ export function parseDockerfile(text: string): DockerInstruction[] {
   return instructions;
 }
 
+function stagesOf(instructions: readonly DockerInstruction[]): DockerStage[] {
+  const stages: DockerStage[] = [];
+  for (const instruction of instructions) {
+    if (instruction.keyword === 'FROM') {
+      const [image = '', as, name = ''] = instruction.args.split(/\s+/);
+      stages.push({ image, name: as?.toUpperCase() === 'AS' ? name : '', instructions: [] });
+    } else {
+      stages.at(-1)?.instructions.push(instruction);
+    }
+  }
+  return stages;
+}
+
 /**
  * The command of the `npm ci` step in `.ci/run`: the install every image must run too.
  *
@@ -72,51 +91,102 @@ export function ciInstallCommand(ciScript: string): string {
 }
 
 /**
- * Problems of one app's Dockerfile: base image, build commands other than CI's, user, health check, media tools.
+ * The build args docker-compose.yml must pass for one app: its ops port, whether it needs
+ * ffmpeg, and its package.json `start` script without the leading `exec` (the image's CMD execs it).
  *
  * @example
- * checkDockerfile(text, { app: 'edge', opsPort: 9105, builds: false, installCommand: 'npm ci --no-audit --no-fund' }); // []
+ * appBuildArgs('edge', 9105, { start: 'exec node src/main.ts' }); // { APP: 'edge', OPS_PORT: '9105', MEDIA_TOOLS: 'false', START_COMMAND: 'node src/main.ts' }
  */
-export function checkDockerfile(text: string, expected: DockerfileExpectations): string[] {
-  const where = `apps/${expected.app}/Dockerfile`;
+export function appBuildArgs(app: ServiceName, opsPort: number, scripts: Record<string, string> = {}): AppBuildArgs {
+  return {
+    APP: app,
+    OPS_PORT: String(opsPort),
+    MEDIA_TOOLS: String(mediaApps.includes(app)),
+    START_COMMAND: (scripts.start ?? '').replace(/^exec\s+/, ''),
+  };
+}
+
+/**
+ * Problems of `deploy/app.Dockerfile`: base image, build commands other than CI's, the `npm ci`
+ * layer shared by every app, the build args, user, health check, CMD, media tools.
+ *
+ * @example
+ * checkDockerfile(text, 'npm ci --no-audit --no-fund'); // []
+ */
+export function checkDockerfile(text: string, installCommand: string): string[] {
+  const where = appDockerfile;
+  if (!text.trim()) return [`${where}: missing or empty`];
   const problems: string[] = [];
   const instructions = parseDockerfile(text);
-  const stages = instructions.filter((entry) => entry.keyword === 'FROM');
-  const stageNames = new Set(stages.map((stage) => /\sAS\s+(\S+)/i.exec(stage.args)?.[1]).filter(Boolean));
-  for (const stage of stages) {
-    const image = stage.args.split(/\s+/)[0] ?? '';
-    if (image !== baseImage && !stageNames.has(image)) problems.push(`${where}: FROM ${image}, expected ${baseImage}`);
+  const stages = stagesOf(instructions);
+  const stageNames = new Set(stages.map((stage) => stage.name).filter(Boolean));
+  for (const { image } of stages) {
+    // The runtime's base is picked by MEDIA_TOOLS: both of its values must name a stage.
+    const images = ['true', 'false'].map((value) => image.replaceAll('${MEDIA_TOOLS}', value));
+    if (image !== baseImage && !images.every((name) => stageNames.has(name))) {
+      problems.push(`${where}: FROM ${image}, expected ${baseImage} or a stage`);
+    }
   }
   if (stages.length < 2) problems.push(`${where}: not multi-stage`);
-  const buildCommand = `npx nx run @tonearm/${expected.app}:build`;
+  const buildCommand = 'npx nx run-many -t build -p @tonearm/${APP}';
   const runs = instructions.filter((entry) => entry.keyword === 'RUN').map((entry) => entry.args);
   for (const run of runs) {
     const isSetup = run.startsWith('apt-get ') || run.startsWith('cd /src && find ');
-    const isCi =
-      run === expected.installCommand ||
-      (expected.builds && run === buildCommand) ||
-      run.startsWith('npm prune --omit=dev');
+    const isCi = run === installCommand || run === buildCommand || run.startsWith('npm prune --omit=dev');
     if (!isSetup && !isCi) problems.push(`${where}: RUN ${run} is not a command CI runs`);
   }
-  if (!runs.includes(expected.installCommand)) problems.push(`${where}: never runs ${expected.installCommand}`);
-  if (expected.builds && !runs.includes(buildCommand)) problems.push(`${where}: never runs ${buildCommand}`);
-  const lastStage = instructions.slice(instructions.lastIndexOf(stages.at(-1) as DockerInstruction));
-  const user = lastStage.filter((entry) => entry.keyword === 'USER').at(-1)?.args;
-  if (!user || user === 'root' || user === '0') problems.push(`${where}: the final image runs as root`);
-  const health = lastStage.find((entry) => entry.keyword === 'HEALTHCHECK')?.args ?? '';
-  if (!health.includes('/healthz') || !health.includes(String(expected.opsPort))) {
-    problems.push(`${where}: no HEALTHCHECK on /healthz of ops port ${expected.opsPort}`);
+  if (!runs.includes(installCommand)) problems.push(`${where}: never runs ${installCommand}`);
+  if (!runs.includes(buildCommand)) problems.push(`${where}: never runs ${buildCommand}`);
+  // An ARG before the install would key the npm ci layer on it: one install per app instead of one for all.
+  const installing =
+    stages.find((stage) => stage.instructions.some((entry) => entry.args === installCommand))?.instructions ?? [];
+  const installAt = installing.findIndex((entry) => entry.args === installCommand);
+  const argBeforeInstall = installing.slice(0, Math.max(installAt, 0)).find((entry) => entry.keyword === 'ARG');
+  if (argBeforeInstall) {
+    problems.push(
+      `${where}: ARG ${argBeforeInstall.args} before ${installCommand} gives every app its own npm ci layer`,
+    );
   }
-  if (!lastStage.some((entry) => entry.keyword === 'CMD')) problems.push(`${where}: no CMD`);
-  const installsFfmpeg = lastStage.some(
+  const declared = new Set(
+    instructions.filter((entry) => entry.keyword === 'ARG').map((entry) => entry.args.split('=')[0]),
+  );
+  for (const name of appBuildArgNames) {
+    if (!declared.has(name)) problems.push(`${where}: no ARG ${name} (compose passes it)`);
+  }
+  const last = stages.at(-1)?.instructions ?? [];
+  const user = last.filter((entry) => entry.keyword === 'USER').at(-1)?.args;
+  if (!user || user === 'root' || user === '0') problems.push(`${where}: the final image runs as root`);
+  const env = last.filter((entry) => entry.keyword === 'ENV').map((entry) => entry.args);
+  const health = last.find((entry) => entry.keyword === 'HEALTHCHECK')?.args ?? '';
+  const opsPortFromArg = env.some((args) => /(^|\s)OPS_PORT=\$\{OPS_PORT(:\?)?\}/.test(args));
+  if (!health.includes('/healthz') || !health.includes('process.env.OPS_PORT') || !opsPortFromArg) {
+    problems.push(`${where}: no HEALTHCHECK on /healthz of OPS_PORT (set from the OPS_PORT build arg)`);
+  }
+  const workdir = last.filter((entry) => entry.keyword === 'WORKDIR').at(-1)?.args ?? '';
+  if (!/^\/app\/apps\/\$\{APP(:\?)?\}$/.test(workdir)) problems.push(`${where}: the final WORKDIR is not apps/\${APP}`);
+  const command = last.filter((entry) => entry.keyword === 'CMD').at(-1)?.args ?? '';
+  const startFromArg = env.some((args) => /(^|\s)START_COMMAND=\$\{START_COMMAND(:\?)?\}/.test(args));
+  if (!command.includes('"exec $START_COMMAND"') || !startFromArg) {
+    problems.push(`${where}: CMD does not exec START_COMMAND (set from the START_COMMAND build arg)`);
+  }
+  if (stages.at(-1)?.image !== 'media-tools-${MEDIA_TOOLS}') {
+    problems.push(`${where}: the final stage is not FROM media-tools-\${MEDIA_TOOLS}`);
+  }
+  const media = stages.find((stage) => stage.name === 'media-tools-true')?.instructions ?? [];
+  const installsFfmpeg = media.some(
     (entry) => entry.keyword === 'RUN' && /apt-get install .*\bffmpeg\b/.test(entry.args),
   );
-  if (mediaApps.includes(expected.app) && !installsFfmpeg) problems.push(`${where}: ffmpeg is not installed`);
+  const pointsAtTools = media.some(
+    (entry) => entry.keyword === 'ENV' && entry.args.includes('FFMPEG_PATH=') && entry.args.includes('FFPROBE_PATH='),
+  );
+  if (!installsFfmpeg || !pointsAtTools) {
+    problems.push(`${where}: ffmpeg is not installed (with FFMPEG_PATH, FFPROBE_PATH) in the media-tools-true stage`);
+  }
   return problems;
 }
 
 interface ComposeService {
-  build?: { dockerfile?: string };
+  build?: { context?: string; dockerfile?: string; args?: Record<string, string> | string[] };
   image?: string;
   command?: string[];
   ports?: string[];
@@ -128,15 +198,24 @@ interface ComposeService {
   deploy?: { replicas?: number };
 }
 
+/** Compose's build args as a record, whether written as a mapping or as a list of `NAME=value`. */
+function buildArgsOf(service: ComposeService): Record<string, string> {
+  const args = service.build?.args ?? {};
+  if (!Array.isArray(args))
+    return Object.fromEntries(Object.entries(args).map(([name, value]) => [name, String(value)]));
+  return Object.fromEntries(args.map((entry) => [entry.split('=')[0], entry.slice(entry.indexOf('=') + 1)]));
+}
+
 /**
  * Problems of docker-compose.yml (already parsed, merge keys applied): backing services, one
- * service per app built from its Dockerfile with its ops port and `.env.example`, health-gated
- * dependencies, two transcoders and NGINX publishing the one public port.
+ * service per app built from `deploy/app.Dockerfile` with the app's build args, its ops port and
+ * `.env.example`, health-gated dependencies, two transcoders and NGINX publishing the one public port.
  *
  * @example
- * checkCompose(parse(text, { merge: true }), serviceNames); // []
+ * checkCompose(parse(text, { merge: true }), { edge: appBuildArgs('edge', 9105, edgeScripts), ... }); // []
  */
-export function checkCompose(document: unknown, apps: readonly ServiceName[]): string[] {
+export function checkCompose(document: unknown, buildArgs: Readonly<Record<ServiceName, AppBuildArgs>>): string[] {
+  const apps = Object.keys(buildArgs) as ServiceName[];
   const problems: string[] = [];
   const services = ((document as { services?: Record<string, ComposeService> })?.services ?? {}) as Record<
     string,
@@ -155,8 +234,14 @@ export function checkCompose(document: unknown, apps: readonly ServiceName[]): s
       problems.push(`docker-compose.yml: no ${app} service`);
       continue;
     }
-    if (service.build?.dockerfile !== `apps/${app}/Dockerfile`) {
-      problems.push(`docker-compose.yml: ${app} is not built from apps/${app}/Dockerfile`);
+    if (service.build?.dockerfile !== appDockerfile || service.build.context !== '.') {
+      problems.push(`docker-compose.yml: ${app} is not built from ${appDockerfile} in the repository root`);
+    }
+    const args = buildArgsOf(service);
+    for (const [name, value] of Object.entries(buildArgs[app])) {
+      if (args[name] !== value) {
+        problems.push(`docker-compose.yml: ${app} has build arg ${name}=${args[name] ?? '(none)'}, expected ${value}`);
+      }
     }
     if (service.environment?.OPS_PORT !== String(defaultOpsPorts[app])) {
       problems.push(
@@ -255,7 +340,7 @@ export function testNginxConfig(config: string, nginx = process.env.NGINX_BIN ??
 }
 
 /**
- * The Dockerfiles' manifests stage copies `package.json` files at most two folders deep
+ * The Dockerfile's manifests stage copies `package.json` files at most two folders deep
  * (`find -maxdepth 3`): every workspace pattern must be `<folder>/*`.
  *
  * @example
@@ -264,41 +349,35 @@ export function testNginxConfig(config: string, nginx = process.env.NGINX_BIN ??
 export function checkWorkspaces(patterns: readonly string[]): string[] {
   return patterns
     .filter((pattern) => !/^[\w.-]+\/\*$/.test(pattern))
-    .map((pattern) => `package.json: workspace "${pattern}" is deeper than the Dockerfiles' manifests stage copies`);
+    .map((pattern) => `package.json: workspace "${pattern}" is deeper than ${appDockerfile}'s manifests stage copies`);
 }
 
 /** The repository's files, read once. */
 interface DeployFiles {
-  dockerfiles: Record<ServiceName, string>;
+  dockerfile: string;
+  installCommand: string;
+  buildArgs: Record<ServiceName, AppBuildArgs>;
   compose: unknown;
   nginx: string;
   workspaces: string[];
-  expectations: Record<ServiceName, DockerfileExpectations>;
   dashboard: unknown;
   prometheus: unknown;
   metrics: Set<string>;
 }
 
 function readDeployFiles(): DeployFiles {
-  const installCommand = ciInstallCommand(readFileSync(join(root, '.ci/run'), 'utf8'));
-  const dockerfiles = {} as Record<ServiceName, string>;
-  const expectations = {} as Record<ServiceName, DockerfileExpectations>;
+  const dockerfilePath = join(root, appDockerfile);
+  const buildArgs = {} as Record<ServiceName, AppBuildArgs>;
   for (const app of serviceNames) {
-    const path = join(root, 'apps', app, 'Dockerfile');
-    dockerfiles[app] = existsSync(path) ? readFileSync(path, 'utf8') : '';
     const manifest = JSON.parse(readFileSync(join(root, 'apps', app, 'package.json'), 'utf8')) as {
       scripts?: Record<string, string>;
     };
-    expectations[app] = {
-      app,
-      opsPort: defaultOpsPorts[app],
-      builds: Boolean(manifest.scripts?.build),
-      installCommand,
-    };
+    buildArgs[app] = appBuildArgs(app, defaultOpsPorts[app], manifest.scripts);
   }
   return {
-    dockerfiles,
-    expectations,
+    dockerfile: existsSync(dockerfilePath) ? readFileSync(dockerfilePath, 'utf8') : '',
+    installCommand: ciInstallCommand(readFileSync(join(root, '.ci/run'), 'utf8')),
+    buildArgs,
     compose: parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }),
     nginx: readFileSync(join(root, 'deploy/nginx.conf'), 'utf8'),
     workspaces: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces,
@@ -311,10 +390,10 @@ function readDeployFiles(): DeployFiles {
 /** Every problem of the deployment files. */
 function checkAll(files: DeployFiles): string[] {
   return [
-    ...serviceNames.flatMap((app) => checkDockerfile(files.dockerfiles[app], files.expectations[app])),
+    ...checkDockerfile(files.dockerfile, files.installCommand),
     ...checkWorkspaces(files.workspaces),
     ...validateComposeSpec(files.compose),
-    ...checkCompose(files.compose, serviceNames),
+    ...checkCompose(files.compose, files.buildArgs),
     ...testNginxConfig(files.nginx),
     ...checkDashboard(files.dashboard, files.metrics),
     ...checkPrometheus(files.prometheus, defaultOpsPorts),
@@ -327,70 +406,93 @@ function checkAll(files: DeployFiles): string[] {
  */
 export function selfTest(files: DeployFiles): string[] {
   const compose = () => structuredClone(files.compose) as { services: Record<string, ComposeService> };
-  const edge = files.expectations.edge;
-  const identity = files.expectations.identity;
+  const brokenCompose = (breakIt: (services: Record<string, ComposeService>) => void) => {
+    const doc = compose();
+    breakIt(doc.services);
+    return checkCompose(doc, files.buildArgs);
+  };
+  const withArgs = (app: ServiceName, args: Record<string, string> | string[]) =>
+    brokenCompose((services) => {
+      services[app]!.build = { ...services[app]!.build, args };
+    });
+  const dockerfile = (broken: string) => checkDockerfile(broken, files.installCommand);
+  const { dockerfile: text, installCommand } = files;
   const cases: Array<[string, () => string[], string]> = [
+    ['an unknown build command', () => dockerfile(`${text}\nRUN npm run build:fast`), 'not a command CI runs'],
+    ['another install', () => dockerfile(text.replace(installCommand, 'npm install')), 'npm install'],
+    ['a missing build', () => dockerfile(text.replace(/^RUN npx nx run-many .*$/m, '')), 'never runs npx nx'],
     [
-      'an unknown build command',
-      () => checkDockerfile(`${files.dockerfiles.edge}\nRUN npm run build:fast`, edge),
-      'not a command CI runs',
+      'an app-specific npm ci layer',
+      () =>
+        dockerfile(text.replace(/^ARG APP$/m, '').replace(`RUN ${installCommand}`, `ARG APP\nRUN ${installCommand}`)),
+      'its own npm ci layer',
     ],
-    [
-      'another install',
-      () => checkDockerfile(files.dockerfiles.edge.replace(edge.installCommand, 'npm install'), edge),
-      'npm install',
-    ],
-    [
-      'a missing build',
-      () => checkDockerfile(files.dockerfiles.identity.replace(/^RUN npx nx run .*$/m, ''), identity),
-      'never runs npx nx',
-    ],
-    ['a root image', () => checkDockerfile(files.dockerfiles.edge.replace(/^USER .*$/m, 'USER root'), edge), 'as root'],
-    ['another base', () => checkDockerfile(files.dockerfiles.edge.replace(baseImage, 'node:22'), edge), 'FROM node:22'],
-    [
-      'a wrong health port',
-      () => checkDockerfile(files.dockerfiles.edge.replaceAll('9105', '9999'), edge),
-      'HEALTHCHECK',
-    ],
-    [
-      'no ffmpeg',
-      () => checkDockerfile(files.dockerfiles.transcoder.replace(/ffmpeg &&/, '&&'), files.expectations.transcoder),
-      'ffmpeg',
-    ],
+    ['an undeclared build arg', () => dockerfile(text.replace(/^ARG START_COMMAND$/m, '')), 'no ARG START_COMMAND'],
+    ['a root image', () => dockerfile(text.replace(/^USER .*$/m, 'USER root')), 'as root'],
+    ['another base', () => dockerfile(text.replace(baseImage, 'node:22')), 'FROM node:22'],
+    ['a fixed health port', () => dockerfile(text.replace(`+ process.env.OPS_PORT +`, `+ 9999 +`)), 'HEALTHCHECK'],
+    ['npm as PID 1', () => dockerfile(text.replace('exec $START_COMMAND', 'exec npm start')), 'CMD does not exec'],
+    ['no ffmpeg', () => dockerfile(text.replace(/ffmpeg &&/, '&&')), 'ffmpeg'],
+    ['ffmpeg everywhere', () => dockerfile(text.replace('media-tools-${MEDIA_TOOLS} AS', 'base AS')), 'media-tools'],
     [
       'a missing app',
-      () => {
-        const doc = compose();
-        delete doc.services.catalog;
-        return checkCompose(doc, serviceNames);
-      },
+      () =>
+        brokenCompose((services) => {
+          delete services.catalog;
+        }),
       'no catalog service',
     ],
     [
+      'an app built from its own Dockerfile',
+      () =>
+        brokenCompose((services) => {
+          services.edge!.build = { context: '.', dockerfile: 'apps/edge/Dockerfile' };
+        }),
+      `edge is not built from ${appDockerfile}`,
+    ],
+    [
+      'a start command other than the package.json script',
+      () => withArgs('edge', { ...files.buildArgs.edge, START_COMMAND: 'node src/main.ts' }),
+      'edge has build arg START_COMMAND=node src/main.ts',
+    ],
+    [
+      'an ingest without media tools (args as a list)',
+      () =>
+        withArgs(
+          'ingest',
+          Object.entries({ ...files.buildArgs.ingest, MEDIA_TOOLS: 'false' }).map(
+            ([name, value]) => `${name}=${value}`,
+          ),
+        ),
+      'ingest has build arg MEDIA_TOOLS=false',
+    ],
+    [
+      'a wrong ops port arg',
+      () => withArgs('catalog', { ...files.buildArgs.catalog, OPS_PORT: '9999' }),
+      'catalog has build arg OPS_PORT=9999',
+    ],
+    [
       'an ungated start',
-      () => {
-        const doc = compose();
-        doc.services.nginx!.depends_on = { edge: { condition: 'service_started' } };
-        return checkCompose(doc, serviceNames);
-      },
+      () =>
+        brokenCompose((services) => {
+          services.nginx!.depends_on = { edge: { condition: 'service_started' } };
+        }),
       'before edge is healthy',
     ],
     [
       'one transcoder',
-      () => {
-        const doc = compose();
-        delete doc.services.transcoder!.deploy;
-        return checkCompose(doc, serviceNames);
-      },
+      () =>
+        brokenCompose((services) => {
+          delete services.transcoder!.deploy;
+        }),
       'two transcoders',
     ],
     [
       'a published app port',
-      () => {
-        const doc = compose();
-        doc.services.edge!.ports = ['8081:8080'];
-        return checkCompose(doc, serviceNames);
-      },
+      () =>
+        brokenCompose((services) => {
+          services.edge!.ports = ['8081:8080'];
+        }),
       'expected nginx only',
     ],
     ['a nested workspace', () => checkWorkspaces([...files.workspaces, 'tools/*/plugins/*']), 'tools/*/plugins/*'],
@@ -435,5 +537,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error(problems.join('\n'));
     process.exit(1);
   }
-  process.stdout.write(`deploy checks passed: ${serviceNames.length} Dockerfiles, docker-compose.yml, nginx -t\n`);
+  process.stdout.write(
+    `deploy checks passed: ${appDockerfile} for ${serviceNames.length} apps, docker-compose.yml, nginx -t\n`,
+  );
 }
