@@ -243,7 +243,9 @@ try {
   console.log(
     `   two transcoder workers, 1 job each: ${pipelineBatch.toFixed(2)} s (${(audio / pipelineBatch).toFixed(1)}x realtime)  rounds ${list(pipelineBatchTimes)}`,
   );
-  console.log(`   ratio of capacity (bare / pipeline) = ${(bareBatch / pipelineBatch).toFixed(2)}  (target >= 0.9)`);
+  console.log(
+    `   ratio of capacity (bare / pipeline) = ${(bareBatch / pipelineBatch).toFixed(2)}  (bulk ingest's >= 0.9 of targets.md is end to end: bench/ingest)`,
+  );
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   console.log(
     `   CPU seconds per track: bare ffmpeg ${mean(bareCpu).toFixed(3)}; transcoder workers with their ffmpeg and ffprobe ${mean(workerCpu).toFixed(3)} (Node itself ${mean(workerOwnCpu).toFixed(3)}); this process (local S3 server) ${mean(benchCpu).toFixed(3)}`,
