@@ -3,9 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { DeleteObjectsCommand, ListObjectsCommand } from '@aws-sdk/client-s3';
 import { provisionTopology, type Bus } from '@tonearm/bus';
 import { objectKeys, type EventData, type EventOf } from '@tonearm/contracts';
 import { ObjectStore } from '@tonearm/storage';
@@ -88,30 +86,6 @@ export async function measureLoudness(input: string): Promise<{ integratedLufs: 
     integratedLufs: Number(/I:\s+(-?[\d.]+) LUFS/.exec(summary)![1]),
     truePeakDb: Number(/Peak:\s+(-?[\d.]+) dBFS/.exec(summary)![1]),
   };
-}
-
-/**
- * Deletes a test's objects, then closes its S3 client. Two limits of s3rver are worked around:
- * it cannot answer a truncated ListObjectsV2 (its continuation token uses DES, which the
- * OpenSSL 3 of Node 24 refuses: InternalError past 1000 keys), so pages are listed with
- * ListObjects (v1) from the start each round; and it deletes the keys of one request at once,
- * two of which can race to remove their emptied directory (InternalError, although the objects
- * are gone), so a failed round is followed by another that finds what is left.
- */
-async function removeObjects(s3: TestS3, failuresAllowed = 5): Promise<void> {
-  let failures = 0;
-  for (;;) {
-    try {
-      const page = await s3.client.send(new ListObjectsCommand({ Bucket: s3.bucket, Prefix: s3.prefix }));
-      const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
-      if (keys.length === 0) break;
-      await s3.client.send(new DeleteObjectsCommand({ Bucket: s3.bucket, Delete: { Objects: keys, Quiet: true } }));
-    } catch (error) {
-      if (++failures > failuresAllowed) throw error;
-      await sleep(100 * failures);
-    }
-  }
-  await s3.cleanup();
 }
 
 /** One test file's world: a bus namespace, a corner of the bucket, a temp dir, transcoder processes. */
@@ -229,7 +203,8 @@ export class TranscoderHarness {
     const steps = [
       () => Promise.all(this.workers.map((w) => w.stop('SIGTERM', 10_000))),
       () => removeNamespace(this.bus),
-      () => removeObjects(this.s3),
+      // Deletes in rounds that outlast s3rver's listing and delete limits (see deleteObjectsWithPrefix).
+      () => this.s3.cleanup(),
       () => rm(this.dir, { recursive: true, force: true }),
     ];
     const failures: unknown[] = [];

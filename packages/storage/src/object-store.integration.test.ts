@@ -34,6 +34,21 @@ describe('ObjectStore', () => {
     expect(await sut.list('hls/')).toEqual(['hls/t2/master.m3u8']);
   });
 
+  it('lists and deletes past the 1000 keys of one listing page', async () => {
+    // Rung directories like a track's HLS objects, so deleting empties several at once.
+    const keys = Array.from({ length: 1050 }, (_, i) => `many/r${i % 5}/seg-${String(i).padStart(5, '0')}.m4s`);
+    for (let i = 0; i < keys.length; i += 16) {
+      await Promise.all(keys.slice(i, i + 16).map((key) => sut.put(key, 'x', 'video/iso.segment')));
+    }
+
+    const listed = await sut.list('many/');
+    expect(listed).toHaveLength(keys.length);
+    expect([...listed].sort()).toEqual([...keys].sort());
+
+    expect(await sut.deletePrefix('many/')).toBe(keys.length);
+    expect(await sut.list('many/')).toEqual([]);
+  });
+
   it('answers undefined for an object that is not there', async () => {
     expect(await sut.head('nothing/here')).toBeUndefined();
     expect(await sut.read('nothing/here')).toBeUndefined();

@@ -2,13 +2,18 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   NotFound,
   NoSuchKey,
   PutObjectCommand,
+  S3ServiceException,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How many times {@link ObjectStore.deletePrefix} sends one batch before giving up on InternalError. */
+const deleteBatchAttempts = 5;
 
 /** What is known about a stored object without reading it. */
 export interface ObjectInfo {
@@ -96,29 +101,63 @@ export class ObjectStore {
     return Buffer.concat(chunks);
   }
 
-  /** The logical keys under a prefix, oldest listing order as S3 gives it. */
+  /**
+   * The logical keys under a prefix, in the order S3 lists them (by key), each once.
+   *
+   * Pages come from ListObjects (v1), each asked for with `Marker` = the last key of the one
+   * before, which AWS S3, MinIO, moto and s3rver all answer. Not ListObjectsV2: s3rver, the local
+   * server of development and tests, encrypts its continuation tokens with DES, which the
+   * OpenSSL 3 of Node 24 refuses, so every truncated V2 page (past 1000 keys) answers
+   * InternalError, whether it is asked for with a token or with `StartAfter`.
+   */
   async list(prefix: string): Promise<string[]> {
     const keys: string[] = [];
-    let token: string | undefined;
-    do {
+    let marker: string | undefined;
+    for (;;) {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.fullKey(prefix), ContinuationToken: token }),
+        new ListObjectsCommand({
+          Bucket: this.bucket,
+          Prefix: this.fullKey(prefix),
+          ...(marker === undefined ? {} : { Marker: marker }),
+        }),
       );
-      for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key.slice(this.keyPrefix.length));
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return keys;
+      const pageKeys = (page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
+      for (const key of pageKeys) keys.push(key.slice(this.keyPrefix.length));
+      if (!page.IsTruncated) return keys;
+      // Without a last key the next page cannot be asked for; going on would repeat this one forever.
+      if (pageKeys.length === 0) throw new Error(`listing of ${this.fullKey(prefix)} is truncated but has no keys`);
+      marker = pageKeys.at(-1);
+    }
   }
 
-  /** Deletes every object under a prefix, a thousand at a time; returns how many. */
+  /**
+   * Deletes every object under a prefix, a thousand at a time; returns how many.
+   *
+   * A batch answered with InternalError is sent again, a few times: s3rver deletes the keys of
+   * one request concurrently, and two that empty the same directory race to remove it, failing
+   * the request although the objects are gone (it skips keys that no longer exist, so resending
+   * deletes only what is left). On S3 itself InternalError is transient and worth the retry too.
+   */
   async deletePrefix(prefix: string): Promise<number> {
     const keys = await this.list(prefix);
     for (let i = 0; i < keys.length; i += 1000) {
-      const batch = keys.slice(i, i + 1000).map((key) => ({ Key: this.fullKey(key) }));
-      await this.client.send(
-        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch, Quiet: true } }),
-      );
+      await this.deleteBatch(keys.slice(i, i + 1000).map((key) => ({ Key: this.fullKey(key) })));
     }
     return keys.length;
+  }
+
+  private async deleteBatch(objects: Array<{ Key: string }>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(
+          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: objects, Quiet: true } }),
+        );
+        return;
+      } catch (error) {
+        const internal = error instanceof S3ServiceException && error.name === 'InternalError';
+        if (!internal || attempt >= deleteBatchAttempts) throw error;
+        await sleep(100 * attempt);
+      }
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, inject, it } from 'vitest';
-import { s3Settings, testS3 } from './s3-test-client.ts';
+import { deleteObjectsWithPrefix, s3Settings, testS3 } from './s3-test-client.ts';
 
 describe('testS3', () => {
   it('reads the S3 server of the run from the environment the global setup filled', () => {
@@ -37,6 +37,28 @@ describe('testS3', () => {
     );
     expect(await kept.Body!.transformToString()).toBe('k');
     await neighbour.cleanup();
+  });
+
+  it('deletes more objects than one listing page holds', async () => {
+    const sut = testS3('many');
+    // Two directories, so one delete request empties both and its keys race to remove them on s3rver.
+    const keys = Array.from({ length: 1050 }, (_, i) => sut.key(`d${i % 2}/${String(i).padStart(5, '0')}`));
+    try {
+      for (let i = 0; i < keys.length; i += 16) {
+        await Promise.all(
+          keys
+            .slice(i, i + 16)
+            .map((key) => sut.client.send(new PutObjectCommand({ Bucket: sut.bucket, Key: key, Body: 'x' }))),
+        );
+      }
+
+      expect(await deleteObjectsWithPrefix(sut.client, sut.bucket, sut.prefix)).toBe(keys.length);
+
+      const left = await sut.client.send(new ListObjectsV2Command({ Bucket: sut.bucket, Prefix: sut.prefix }));
+      expect(left.KeyCount).toBe(0);
+    } finally {
+      await sut.cleanup();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
-import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client as createStorageClient } from '@tonearm/storage';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isolatedName } from '../isolated-names.ts';
 import { localS3Credentials, localS3Region } from './local-s3-server.ts';
 
@@ -69,26 +70,44 @@ export interface TestS3 extends AsyncDisposable {
 }
 
 /**
- * Deletes every object whose key starts with `prefix`, a page of 1000 at a time.
+ * Deletes every object whose key starts with `prefix`, in rounds: each lists the first page
+ * (up to 1000 keys) and deletes it, until a listing comes back empty; returns how many objects
+ * it found. Listings are ListObjects (v1): s3rver cannot answer a truncated ListObjectsV2 page
+ * under Node 24 (it encrypts the continuation token with DES, which OpenSSL 3 refuses:
+ * InternalError past 1000 keys), and rounds from the start need no marker. A failed round,
+ * up to `failuresAllowed` of them, is followed by another that finds what is left: s3rver
+ * deletes the keys of one request concurrently, and two that empty the same directory race to
+ * remove it (InternalError although the objects are gone); a listing walking the bucket while
+ * another test's directory is removed can fail the same way.
  *
  * @example
  * await deleteObjectsWithPrefix(client, 'tonearm', 'sources/');
  */
-export async function deleteObjectsWithPrefix(client: S3Client, bucket: string, prefix: string): Promise<number> {
-  let deleted = 0;
-  let continuationToken: string | undefined;
-  do {
-    const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: continuationToken }),
-    );
-    const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
-    if (keys.length > 0) {
-      await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
-      deleted += keys.length;
+export async function deleteObjectsWithPrefix(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  failuresAllowed = 5,
+): Promise<number> {
+  const found = new Set<string>();
+  let failures = 0;
+  for (;;) {
+    try {
+      const page = await client.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix }));
+      const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
+      if (keys.length === 0) return found.size;
+      for (const key of keys) found.add(key);
+      await client.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket,
+          Delete: { Objects: keys.map((key) => ({ Key: key })), Quiet: true },
+        }),
+      );
+    } catch (error) {
+      if (++failures > failuresAllowed) throw error;
+      await sleep(100 * failures);
     }
-    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (continuationToken);
-  return deleted;
+  }
 }
 
 /**
