@@ -131,7 +131,8 @@ export class ObjectStore {
   }
 
   /**
-   * Deletes every object under a prefix, a thousand at a time; returns how many.
+   * Deletes every object under a prefix, a thousand at a time; returns how many. Rejects when S3
+   * answers that it kept any of them.
    *
    * A batch answered with InternalError is sent again, a few times: s3rver deletes the keys of
    * one request concurrently, and two that empty the same directory race to remove it, failing
@@ -149,9 +150,17 @@ export class ObjectStore {
   private async deleteBatch(objects: Array<{ Key: string }>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.client.send(
+        const answer = await this.client.send(
           new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: objects, Quiet: true } }),
         );
+        // A 200 can still list keys S3 kept (access denied, object lock): the caller must not count them gone.
+        const kept = answer.Errors ?? [];
+        if (kept.length > 0) {
+          const first = kept[0]!;
+          throw new Error(
+            `S3 did not delete ${kept.length} of ${objects.length} objects, first ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim(),
+          );
+        }
         return;
       } catch (error) {
         const internal = error instanceof S3ServiceException && error.name === 'InternalError';
