@@ -4,7 +4,10 @@ import {
   createIsolatedDatabase,
   createIsolatedRedis,
   isolatedNamespace,
+  sendRequest,
   serviceUrls,
+  type Answer,
+  type SendOptions,
   type IsolatedDatabase,
   type IsolatedRedis,
 } from '@tonearm/testing';
@@ -30,10 +33,6 @@ export class CountingPasswordHasher implements PasswordHasher {
   }
 }
 
-/** An HTTP answer; the body is parsed JSON, checked by the test's assertions. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert on the shape
-export type HttpAnswer = { status: number; headers: Headers; body: any };
-
 /** Identity running in this process on its own database, Redis key prefix and bus namespace. */
 export interface IdentityUnderTest {
   url: string;
@@ -43,11 +42,7 @@ export interface IdentityUnderTest {
   redis: IsolatedRedis;
   hasher: CountingPasswordHasher;
   /** A JSON request to identity's HTTP port; answers the status, headers and parsed body. */
-  request(
-    method: string,
-    path: string,
-    options?: { body?: unknown; token?: string; headers?: Record<string, string> },
-  ): Promise<HttpAnswer>;
+  request(method: string, path: string, options?: SendOptions): Promise<Answer>;
   /** The events of one type identity published so far. */
   events<T extends EventType>(type: T): Promise<EventOf<T>[]>;
   stop(): Promise<void>;
@@ -98,19 +93,7 @@ export async function startIdentity(
     database,
     redis,
     hasher,
-    async request(method, path, { body, token, headers = {} } = {}) {
-      const response = await fetch(`${identity.url}${path}`, {
-        method,
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...headers,
-        },
-        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-    },
+    request: (method, path, options) => sendRequest(`${identity.url}${path}`, method, options),
     async events(type) {
       const messages = await storedMessages(service.bus, 'identity');
       return messages.map((message) => message.json<EventOf<typeof type>>()).filter((event) => event.type === type);
